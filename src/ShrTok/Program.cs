@@ -1,0 +1,6 @@
+namespace ShrTok;
+
+internal static class Program
+{
+    private static int Main(string[] args) => Cli.Run(args);
+}
