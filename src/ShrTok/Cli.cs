@@ -12,12 +12,22 @@ internal static class Cli
     /// <summary>Exit code: bad usage or input.</summary>
     public const int ExitUsage = 2;
 
+    /// <summary>Every verb, one factory each; a command file adds itself here with one line.</summary>
+    private static IEnumerable<Command> Commands() =>
+    [
+    ];
+
     public static int Run(string[] args)
     {
         var root = new RootCommand("shrtok: CMC shared tokens for Dogtag PKI, by hand or through SharedSecretWorker.");
+        foreach (var command in Commands()) root.Subcommands.Add(command);
         var result = root.Parse(args);
-        var code = result.Invoke();
-        // System.CommandLine reports parse errors with exit code 1; the contract says 2.
-        return result.Errors.Count > 0 ? ExitUsage : code;
+        if (result.Errors.Count > 0)
+        {
+            // System.CommandLine would exit 1 on a parse error; the contract says 2 for bad usage.
+            foreach (var error in result.Errors) Console.Error.WriteLine($"shrtok: {error.Message}");
+            return ExitUsage;
+        }
+        return result.Invoke();
     }
 }
