@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+using SharedSecretWorker.Hosting;
+
+namespace SharedSecretWorker.Tokens.Pkcs11;
+
+/// <summary>
+/// At most <c>Hsm:MaxSessions</c> work sessions shared by all threads, over one login for the
+/// process. PKCS#11 login state belongs to the application, not the session (C_Logout on any
+/// session logs all out), so the pool logs in once, on its anchor session, and never logs out.
+/// Session and device failures discard the affected sessions and, when the login or anchor is
+/// gone, the whole connection; the call fails as <see cref="HsmUnavailableException"/> and the
+/// next one reconnects.
+/// </summary>
+internal sealed class Pkcs11SessionPool : IDisposable
+{
+    private readonly HsmOptions _options;
+    private readonly IssuanceProtectionKey? _fileKey;
+    private readonly ILogger _logger;
+    private readonly Pkcs11Module _module;
+    private readonly SemaphoreSlim _permits;
+    private readonly ConcurrentBag<Pkcs11PooledSession> _idle = [];
+    private readonly Lock _connectionLock = new();
+    private Pkcs11Connection? _connection;
+    private int _generation;
+    private bool _everConnected;
+    private bool _disposed;
+
+    public Pkcs11SessionPool(HsmOptions options, IssuanceProtectionKey? fileKey, ILogger logger)
+    {
+        _options = options;
+        _fileKey = fileKey;
+        _logger = logger;
+        _module = Pkcs11Module.Acquire(options.Library);
+        _permits = new SemaphoreSlim(options.MaxSessions, options.MaxSessions);
+    }
+
+    /// <summary>Pkcs11Interop's factories of the shared module.</summary>
+    public Pkcs11InteropFactories Factories => _module.Factories;
+
+    /// <summary>How many times the connection was (re)built; for tests and logs.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a free session, waiting up to <c>Hsm:SessionWaitTimeout</c>.
+    /// The operation is synchronous (PKCS#11 calls block); <paramref name="what"/> names it in errors.
+    /// </summary>
+    public async ValueTask<T> RunAsync<T>(Func<ISession, Pkcs11Connection, T> operation, string what, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!await _permits.WaitAsync(_options.SessionWaitTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new HsmUnavailableException(
+                $"No HSM session became free within {_options.SessionWaitTimeout} (Hsm:MaxSessions={_options.MaxSessions}, Hsm:SessionWaitTimeout) for {what}.");
+        }
+        try
+        {
+            return Run(operation, what);
+        }
+        finally
+        {
+            _permits.Release();
+        }
+    }
+
+    /// <summary>
+    /// Test hook: C_CloseAllSessions on the token's slot, as a device reset or another thread of the
+    /// application would; invalidates the anchor, the login and every pooled session handle.
+    /// </summary>
+    internal void CloseAllSessionsOnSlot()
+    {
+        Pkcs11Connection? connection;
+        lock (_connectionLock) connection = _connection;
+        connection?.Slot.CloseAllSessions();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        while (_idle.TryTake(out var session)) CloseQuietly(session.Session);
+        lock (_connectionLock)
+        {
+            if (_connection is not null) CloseQuietly(_connection.Anchor);
+            _connection = null;
+        }
+        _module.Dispose();
+        _permits.Dispose();
+    }
+
+    private T Run<T>(Func<ISession, Pkcs11Connection, T> operation, string what)
+    {
+        var connection = Connect(what);
+        Pkcs11PooledSession? session = null;
+        try
+        {
+            session = Take(connection);
+            var result = operation(session.Session, connection);
+            _idle.Add(session);
+            return result;
+        }
+        catch (Pkcs11Exception e)
+        {
+            if (session is not null) CloseQuietly(session.Session);
+            if (!Pkcs11ReturnCodes.IsTransient(e.RV))
+            {
+                throw new TokenEngineException($"The HSM refused {what}: {e.RV} ({e.Method}).", e);
+            }
+            if (Pkcs11ReturnCodes.NeedsReconnect(e.RV) && !IsAlive(connection)) Disconnect(connection, e.RV);
+            throw new HsmUnavailableException($"The HSM failed during {what}: {e.RV} ({e.Method}); the next call opens new sessions.", e);
+        }
+    }
+
+    private Pkcs11PooledSession Take(Pkcs11Connection connection)
+    {
+        while (_idle.TryTake(out var pooled))
+        {
+            if (pooled.Generation == connection.Generation) return pooled;
+            // Opened under a connection that no longer exists: its handle may be stale or reused.
+            CloseQuietly(pooled.Session);
+        }
+        // Read-only is enough: key generation, encryption, wrapping and C_CreateObject of session
+        // objects are all allowed in an R/O user session (PKCS#11 v2.40 §5.6, session states).
+        return new Pkcs11PooledSession(connection.Slot.OpenSession(SessionType.ReadOnly), connection.Generation);
+    }
+
+    private Pkcs11Connection Connect(string what)
+    {
+        lock (_connectionLock)
+        {
+            if (_connection is not null) return _connection;
+            ISession? anchor = null;
+            try
+            {
+                var slot = FindSlot();
+                anchor = slot.OpenSession(SessionType.ReadOnly);
+                Login(anchor);
+                var (handle, key) = Pkcs11WrappingKeyLocator.Locate(anchor, Factories, _options.TokenLabel, _options.IssuanceProtectionKeyLabel, _fileKey);
+                var generation = Interlocked.Increment(ref _generation);
+                _connection = new Pkcs11Connection(slot, anchor, handle, key, generation);
+                _everConnected = true;
+                _logger.LogInformation("HSM connection {Generation} to token {TokenLabel} ready; wrapping with {Key}.", generation, _options.TokenLabel, key.Description);
+                return _connection;
+            }
+            catch (Pkcs11Exception e)
+            {
+                if (anchor is not null) CloseQuietly(anchor);
+                if (Pkcs11ReturnCodes.IsTransient(e.RV) || e.RV == CKR.CKR_FUNCTION_FAILED)
+                    throw new HsmUnavailableException($"The HSM cannot be reached for {what}: {e.RV} ({e.Method}).", e);
+                throw new TokenEngineException($"The HSM refused the connection to token '{_options.TokenLabel}': {e.RV} ({e.Method}).", e);
+            }
+            catch
+            {
+                if (anchor is not null) CloseQuietly(anchor);
+                throw;
+            }
+        }
+    }
+
+    private ISlot FindSlot()
+    {
+        var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
+        var labels = new List<string>();
+        foreach (var slot in slots)
+        {
+            var label = slot.GetTokenInfo().Label.TrimEnd();
+            if (label == _options.TokenLabel) return slot;
+            labels.Add(label);
+        }
+        var message = $"Hsm:TokenLabel: the module '{_options.Library}' has no token labelled '{_options.TokenLabel}'"
+            + (labels.Count == 0 ? " (no token present)." : $" (tokens present: {string.Join(", ", labels.Select(l => $"'{l}'"))}).");
+        // Once connected, a missing token is a device coming and going; before, a configuration error.
+        if (_everConnected) throw new HsmUnavailableException(message);
+        throw new TokenEngineException(message);
+    }
+
+    private void Login(ISession anchor)
+    {
+        var pin = SecretFile.ReadBytes(_options.PinFile, "Hsm:PinFile");
+        try
+        {
+            anchor.Login(CKU.CKU_USER, pin);
+        }
+        catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+        {
+            // Login state is per application: another pool or session of this process logged in already.
+        }
+        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_INVALID or CKR.CKR_PIN_LEN_RANGE or CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED)
+        {
+            throw new TokenEngineException($"Hsm:PinFile: token '{_options.TokenLabel}' refused the user PIN ({e.RV}).", e);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pin);
+        }
+    }
+
+    private static bool IsAlive(Pkcs11Connection connection)
+    {
+        try
+        {
+            var state = connection.Anchor.GetSessionInfo().State;
+            return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS;
+        }
+        catch (Pkcs11Exception)
+        {
+            return false;
+        }
+    }
+
+    private void Disconnect(Pkcs11Connection connection, CKR cause)
+    {
+        lock (_connectionLock)
+        {
+            if (!ReferenceEquals(_connection, connection)) return;
+            _connection = null;
+        }
+        _logger.LogWarning("HSM connection {Generation} to token {TokenLabel} lost ({Cause}); reconnecting on the next call.", connection.Generation, _options.TokenLabel, cause);
+        CloseQuietly(connection.Anchor);
+    }
+
+    private static void CloseQuietly(ISession session)
+    {
+        try
+        {
+            // Dispose closes the session (CloseWhenDisposed) and stops Pkcs11Interop from using the handle again.
+            session.Dispose();
+        }
+        catch (Pkcs11Exception)
+        {
+            // Already closed or invalid: nothing left to release.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}
