@@ -213,6 +213,8 @@ internal static class RequestBodyReader
     private static string StripPosition(string message)
     {
         var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return at < 0 ? message : message[..at];
+        var text = at < 0 ? message : message[..at];
+        // The reader suggests changing its options; the sender cannot, and this worker will not.
+        return text.Replace(" Change the reader options.", "", StringComparison.Ordinal);
     }
 }

@@ -24,13 +24,13 @@ public static class RequestIdSyntax
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.Length == 0)
-            return $"{field} is empty; a {field} is 1 to {MaxLength} of {Alphabet}.";
+            return $"Field '{field}' is empty; a {field} is 1 to {MaxLength} of {Alphabet}.";
         if (value.Length > MaxLength)
-            return $"{field} is {value.Length} characters long; a {field} is at most {MaxLength} of {Alphabet}.";
+            return $"Field '{field}' is {value.Length} characters long; a {field} is at most {MaxLength} of {Alphabet}.";
         for (var i = 0; i < value.Length; i++)
         {
             if (!IsAllowed(value[i]))
-                return $"{field} {TextExcerpt.Quote(value)} holds {TextExcerpt.Describe(value, i)} at position {i + 1}; a {field} is 1 to {MaxLength} of {Alphabet}.";
+                return $"Field '{field}' ({TextExcerpt.Quote(value)}) holds {TextExcerpt.Describe(value, i)} at position {i + 1}; a {field} is 1 to {MaxLength} of {Alphabet}.";
         }
         return null;
     }

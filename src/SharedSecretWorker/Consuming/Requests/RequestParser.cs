@@ -51,7 +51,7 @@ public sealed class RequestParser
         var span = body.Span;
         if (span.Length > MaxBodyBytes)
             return Reject(null, messageId, $"The body is {span.Length} bytes; a request is at most {MaxBodyBytes} bytes.");
-        if (span.IsEmpty)
+        if (span.Trim(" \t\r\n"u8).IsEmpty)
             return Reject(null, messageId, "The body is empty; expected a JSON request object.");
         if (span.StartsWith(Utf8ByteOrderMark))
             return Reject(null, messageId, "The body starts with a UTF-8 byte order mark; send the JSON without one (RFC 8259 section 8.1).");
@@ -61,7 +61,7 @@ public sealed class RequestParser
 
         var raw = RequestBodyReader.Read(span);
         var known = new KnownParts(raw, messageId);
-        var problem = raw.SyntaxError ?? VersionProblem(raw) ?? raw.FirstError ?? KindProblem(raw) ?? known.RequestIdProblem
+        var problem = raw.SyntaxError ?? VersionProblem(raw) ?? raw.FirstError ?? MissingVersion(raw) ?? KindProblem(raw) ?? known.RequestIdProblem
             ?? BatchIdProblem(raw) ?? ShapeProblem(raw, known.Kind!.Value) ?? ValueProblem(raw);
         if (problem is not null) return Reject(known, messageId, problem);
 
@@ -85,15 +85,21 @@ public sealed class RequestParser
         ParseResult.Failure(new RequestRejection(ErrorCodes.InvalidRequest, message,
             known?.RequestId ?? messageId, known?.Kind, known?.BatchId));
 
+    /// <summary>
+    /// An unusable or unsupported version comes first (another version may well have other fields);
+    /// a missing one comes after member-level problems, since a misspelt "Version" is one of them.
+    /// </summary>
     private static string? VersionProblem(RawRequest raw)
     {
         if (raw.VersionError is not null) return raw.VersionError;
-        if (!raw.HasVersion)
-            return $"Field 'version' is missing; this worker reads version {SupportedVersion} requests (\"version\": {SupportedVersion}).";
-        return raw.Version == SupportedVersion
-            ? null
-            : $"Version {raw.Version} is not supported; this worker reads version {SupportedVersion} only.";
+        if (raw.HasVersion && raw.Version != SupportedVersion)
+            return $"Version {raw.Version} is not supported; this worker reads version {SupportedVersion} only.";
+        return null;
     }
+
+    private static string? MissingVersion(RawRequest raw) => raw.HasVersion
+        ? null
+        : $"Field 'version' is missing; this worker reads version {SupportedVersion} requests (\"version\": {SupportedVersion}).";
 
     private static string? KindProblem(RawRequest raw)
     {

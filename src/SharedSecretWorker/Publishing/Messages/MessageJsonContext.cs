@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SharedSecretWorker.Publishing.Messages;
+
+/// <summary>
+/// Source-generated serialization of the outgoing messages: camelCase members, nulls omitted,
+/// UTC timestamps with Z. On reading, members declared non-nullable must be present and not null.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    Converters = [typeof(UtcTimestampConverter)])]
+[JsonSerializable(typeof(ResultMessage))]
+[JsonSerializable(typeof(DeliveryNotice))]
+internal sealed partial class MessageJsonContext : JsonSerializerContext;
