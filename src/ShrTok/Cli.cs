@@ -15,6 +15,8 @@ internal static class Cli
     /// <summary>Every verb, one factory each; a command file adds itself here with one line.</summary>
     private static IEnumerable<Command> Commands() =>
     [
+        global::ShrTok.Commands.TokenCommand.Create(),
+        global::ShrTok.Commands.DecryptCommand.Create(),
     ];
 
     public static int Run(string[] args)
