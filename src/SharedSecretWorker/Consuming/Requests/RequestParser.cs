@@ -161,7 +161,7 @@ public sealed class RequestParser
         for (var i = 0; i < channel.Length; i++)
         {
             if (!(char.IsAsciiLetterOrDigit(channel[i]) || channel[i] is '-' or '_'))
-                return $"Field '{RequestFields.DeliveryChannel}' {TextExcerpt.Quote(channel)} holds {TextExcerpt.Describe(channel, i)} at position {i + 1}; {rule}.";
+                return $"Field '{RequestFields.DeliveryChannel}' ({TextExcerpt.Quote(channel)}) holds {TextExcerpt.Describe(channel, i)} at position {i + 1}; {rule}.";
         }
         return null;
     }
