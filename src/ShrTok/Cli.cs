@@ -17,6 +17,7 @@ internal static class Cli
     [
         global::ShrTok.Commands.TokenCommand.Create(),
         global::ShrTok.Commands.DecryptCommand.Create(),
+        global::ShrTok.Commands.SubmitCommand.Create(),
     ];
 
     public static int Run(string[] args)

@@ -34,11 +34,21 @@ public static class ErrorCodes
     /// <summary>A fault of the worker itself; the message says no more than is safe.</summary>
     public const string InternalError = "internal-error";
 
+    /// <summary>The broker did not confirm what the worker published (results, notices, retries), after the last attempt.</summary>
+    public const string BrokerUnavailable = "broker-unavailable";
+
+    /// <summary>The directory refused the write for good (schema or constraint violation); the message names the LDAP result.</summary>
+    public const string DirectoryRejected = "directory-rejected";
+
+    /// <summary>The HSM refused the operation for good (mechanism, key or configuration); retrying cannot help.</summary>
+    public const string HsmError = "hsm-error";
+
     /// <summary>Every code above, for documentation, validation and tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, UnknownUid, AmbiguousUid, UnknownSerial, UnknownChannel,
         Forbidden, DirectoryUnavailable, HsmUnavailable, InternalError,
+        BrokerUnavailable, DirectoryRejected, HsmError,
     ];
 
     /// <summary>True when <paramref name="code"/> is one of <see cref="All"/>.</summary>

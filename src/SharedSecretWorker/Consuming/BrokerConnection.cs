@@ -1,0 +1,136 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using SharedSecretWorker.Hosting;
+using SharedSecretWorker.Telemetry;
+
+namespace SharedSecretWorker.Consuming;
+
+/// <summary>
+/// The worker's one AMQP connection. RabbitMQ.Client's automatic recovery reconnects it and
+/// re-creates its channels, consumers and declared topology after a broker restart or a
+/// connection closed by the server; acks for deliveries of the lost channel are dropped by the
+/// client (their messages are redelivered by the broker).
+/// </summary>
+public sealed class BrokerConnection : IAsyncDisposable
+{
+    private readonly RabbitMqOptions _options;
+    private readonly ILogger<BrokerConnection> _logger;
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private IConnection? _connection;
+
+    public BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The RabbitMQ user the worker connects as (checked against user_id of worker-made copies).</summary>
+    public string UserName { get; private set; } = "";
+
+    /// <summary>True while the connection is open (false during recovery).</summary>
+    public bool IsOpen => _connection?.IsOpen == true;
+
+    /// <summary>Opens the connection once; later calls return it.</summary>
+    public async Task<IConnection> GetAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null) return _connection;
+        await _connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connection is not null) return _connection;
+            var factory = CreateFactory(_options);
+            UserName = factory.UserName;
+            IConnection connection;
+            try
+            {
+                connection = await factory.CreateConnectionAsync(_options.ClientName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException(
+                    $"Cannot connect to RabbitMQ at {Redacted(_options.Uri)} as '{factory.UserName}' (RabbitMq:Uri): {ex.GetBaseException().Message}", ex);
+            }
+            connection.ConnectionShutdownAsync += (_, args) =>
+            {
+                _logger.LogWarning(LogEvents.BrokerConnectionLost, "Broker connection lost ({Code} {Reason}); recovering.", args.ReplyCode, args.ReplyText);
+                return Task.CompletedTask;
+            };
+            connection.RecoverySucceededAsync += (_, _) =>
+            {
+                _logger.LogInformation(LogEvents.BrokerRecovered, "Broker connection recovered.");
+                WorkerMetrics.ConnectionRecovered();
+                return Task.CompletedTask;
+            };
+            _connection = connection;
+            return connection;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    /// <summary>Builds the client factory from options; the password comes from a file or the environment.</summary>
+    internal static ConnectionFactory CreateFactory(RabbitMqOptions options)
+    {
+        var factory = new ConnectionFactory
+        {
+            Uri = new Uri(options.Uri),
+            AutomaticRecoveryEnabled = true,
+            TopologyRecoveryEnabled = true,
+            NetworkRecoveryInterval = options.RecoveryInterval,
+        };
+        if (!string.IsNullOrEmpty(options.PasswordFile))
+            factory.Password = SecretFile.ReadString(options.PasswordFile, "RabbitMq:PasswordFile");
+        else if (!string.IsNullOrEmpty(options.Password))
+            factory.Password = options.Password;
+
+        if (factory.Ssl.Enabled && !string.IsNullOrEmpty(options.CaFile))
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaFile);
+            factory.Ssl.CertificateValidationCallback = (_, certificate, _, errors) =>
+                ValidateAgainst(ca, certificate, errors);
+        }
+        return factory;
+    }
+
+    /// <summary>Trusts exactly the configured CA (RabbitMq:CaFile) instead of the system store.</summary>
+    private static bool ValidateAgainst(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
+    {
+        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(presented);
+        return chain.Build(leaf);
+    }
+
+    /// <summary>The URI without a password, for messages.</summary>
+    internal static string Redacted(string uri)
+    {
+        if (!System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || string.IsNullOrEmpty(parsed.UserInfo)) return uri;
+        var user = parsed.UserInfo.Split(':')[0];
+        return new UriBuilder(parsed) { UserName = user, Password = "" }.Uri.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            try
+            {
+                await _connection.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Already closed or unreachable: nothing left to release on the broker.
+            }
+            _connection.Dispose();
+        }
+        _connecting.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using SharedSecretWorker.Telemetry;
+
+namespace SharedSecretWorker.Processing;
+
+/// <summary>
+/// Stops the worker taking new jobs while a dependency (directory, HSM) is down, instead of
+/// burning every queued message's attempts against it, and resumes by itself: while open, a probe
+/// runs every <see cref="CircuitBreakerOptions.ProbeInterval"/> and the first success closes it.
+/// </summary>
+internal sealed class CircuitBreaker : IDisposable
+{
+    private readonly Func<CancellationToken, Task> _probe;
+    private readonly CircuitBreakerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource _closed = NewClosedSignal(completed: true);
+    private int _consecutiveFailures;
+    private bool _open;
+
+    public CircuitBreaker(string dependency, Func<CancellationToken, Task> probe, CircuitBreakerOptions options, TimeProvider time, ILogger logger)
+    {
+        Dependency = dependency;
+        _probe = probe;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>What the breaker guards: <c>directory</c> or <c>hsm</c>.</summary>
+    public string Dependency { get; }
+
+    public bool IsOpen
+    {
+        get { lock (_gate) return _open; }
+    }
+
+    /// <summary>Completes at once while closed; otherwise when a probe succeeds.</summary>
+    public Task WaitUntilClosedAsync(CancellationToken cancellationToken)
+    {
+        Task closed;
+        lock (_gate) closed = _closed.Task;
+        return closed.IsCompleted ? Task.CompletedTask : closed.WaitAsync(cancellationToken);
+    }
+
+    public void ReportSuccess()
+    {
+        lock (_gate) _consecutiveFailures = 0;
+    }
+
+    public void ReportTransientFailure()
+    {
+        lock (_gate)
+        {
+            if (_open || ++_consecutiveFailures < _options.FailureThreshold) return;
+            _open = true;
+            _closed = NewClosedSignal(completed: false);
+        }
+        _logger.LogWarning(LogEvents.CircuitOpened, "The {Dependency} is unavailable: taking no new work until a probe succeeds (every {Interval}).", Dependency, _options.ProbeInterval);
+        WorkerMetrics.CircuitStateChanged(Dependency, open: true);
+        _ = ProbeUntilHealthyAsync();
+    }
+
+    private async Task ProbeUntilHealthyAsync()
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ProbeInterval, _time, token).ConfigureAwait(false);
+                await _probe(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(LogEvents.CircuitProbeFailed, "Probe of the {Dependency} failed: {Reason}", Dependency, ex.Message);
+                continue;
+            }
+            TaskCompletionSource closed;
+            lock (_gate)
+            {
+                _open = false;
+                _consecutiveFailures = 0;
+                closed = _closed;
+            }
+            _logger.LogInformation(LogEvents.CircuitClosed, "The {Dependency} is back: taking work again.", Dependency);
+            WorkerMetrics.CircuitStateChanged(Dependency, open: false);
+            closed.TrySetResult();
+            return;
+        }
+    }
+
+    private static TaskCompletionSource NewClosedSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed) signal.SetResult();
+        return signal;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,189 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Directory;
+using SharedSecretWorker.Publishing;
+using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Telemetry;
+using SharedSecretWorker.Tokens;
+
+namespace SharedSecretWorker.Processing;
+
+/// <summary>
+/// One attempt at one request: validate, generate the passphrase, make the token on the HSM,
+/// write it where the CA reads it, seal the passphrase for the channel, publish the notice and
+/// the result. Never throws for a failure of the request or a dependency: it returns the outcome,
+/// and <see cref="SettlementPolicy"/> decides what that means for the delivery.
+/// </summary>
+internal sealed class RequestProcessor
+{
+    private readonly RequestParser _parser;
+    private readonly ProducerCheck _producers;
+    private readonly CompletedRequests _completed;
+    private readonly TargetLocks _locks;
+    private readonly PassphraseGenerator _passphrases;
+    private readonly ITokenEncryptor _encryptor;
+    private readonly IDirectoryStore _directory;
+    private readonly PassphraseSealer _sealer;
+    private readonly IPublisher _publisher;
+    private readonly Breakers _breakers;
+    private readonly Consuming.TopologyOptions _names;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RequestProcessor> _logger;
+
+    public RequestProcessor(RequestParser parser, ProducerCheck producers, CompletedRequests completed, TargetLocks locks,
+        PassphraseGenerator passphrases, ITokenEncryptor encryptor, IDirectoryStore directory, PassphraseSealer sealer,
+        IPublisher publisher, Breakers breakers, Microsoft.Extensions.Options.IOptions<Consuming.TopologyOptions> names,
+        TimeProvider time, ILogger<RequestProcessor> logger)
+    {
+        _parser = parser;
+        _producers = producers;
+        _completed = completed;
+        _locks = locks;
+        _passphrases = passphrases;
+        _encryptor = encryptor;
+        _directory = directory;
+        _sealer = sealer;
+        _publisher = publisher;
+        _breakers = breakers;
+        _names = names.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<JobOutcome> ProcessAsync(InboundMessage message, int attempt, CancellationToken cancellationToken)
+    {
+        var parsed = _parser.Parse(message.Body, message.MessageId);
+        if (!parsed.Succeeded) return JobOutcome.Rejected(parsed.Rejection);
+        var request = parsed.Request;
+
+        if (_producers.Refusal(request.Kind, message) is { } refusal)
+            return JobOutcome.Permanent(request, ErrorCodes.Forbidden, refusal);
+
+        if (_completed.Contains(request.RequestId))
+        {
+            _logger.LogInformation(LogEvents.RequestDuplicate, "Request {RequestId} was already completed by this worker; settling the redelivery without a new token.", request.RequestId);
+            return JobOutcome.Duplicate(request);
+        }
+
+        // One job per target at a time, so the last notice published is for the last token written.
+        using var held = await _locks.AcquireAsync(TargetOf(request), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var outcome = request.Kind == RequestKind.Clear
+                ? await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false)
+                : await IssueAsync(request, attempt, cancellationToken).ConfigureAwait(false);
+            _completed.Add(request.RequestId);
+            return outcome;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return JobOutcome.Abandoned(request);
+        }
+        catch (DirectoryException ex)
+        {
+            return FromDirectory(request, ex);
+        }
+        catch (HsmUnavailableException ex)
+        {
+            _breakers.Hsm.ReportTransientFailure();
+            return JobOutcome.Transient(request, ErrorCodes.HsmUnavailable, ex.Message);
+        }
+        catch (TokenEngineException ex)
+        {
+            return JobOutcome.Permanent(request, ErrorCodes.HsmError, ex.Message);
+        }
+        catch (BrokerUnavailableException ex)
+        {
+            return JobOutcome.Transient(request, ErrorCodes.BrokerUnavailable, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A defect, not the request's fault: retried like a transient failure (bounded by the
+            // attempts), then dead-lettered with the exception type for the operator.
+            _logger.LogError(LogEvents.UnexpectedError, ex, "Unexpected error processing request {RequestId}.", request.RequestId);
+            return JobOutcome.Transient(request, ErrorCodes.InternalError, $"Unexpected {ex.GetType().Name} in the worker; see its log.");
+        }
+    }
+
+    private async Task<JobOutcome> IssueAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    {
+        // The parser already refused channels without a recipient certificate (unknown-channel).
+        var delivery = request.Delivery!;
+
+        var passphrase = await _passphrases.GenerateAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var token = await _encryptor.EncryptAsync(passphrase, cancellationToken).ConfigureAwait(false);
+            _breakers.Hsm.ReportSuccess();
+
+            var write = request.Kind == RequestKind.Enrollment
+                ? await _directory.StoreEnrollmentTokenAsync(request.Uid!, token, cancellationToken).ConfigureAwait(false)
+                : await _directory.StoreRevocationTokenAsync(request.Serial!.Value, token, cancellationToken).ConfigureAwait(false);
+            _breakers.Directory.ReportSuccess();
+
+            var digest = TokenDigest.Sha256Hex(token);
+            var now = _time.GetUtcNow();
+            // The notice goes out only after the write it describes (contract: Invariant).
+            var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(delivery.Channel, passphrase));
+            await _publisher.PublishAsync(new OutgoingMessage(_names.NoticesExchange, notice.RoutingKey(), MessageJson.ToUtf8(notice))
+            {
+                MessageId = request.RequestId,
+                CorrelationId = request.RequestId,
+            }, cancellationToken).ConfigureAwait(false);
+
+            var result = ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow());
+            await PublishResultAsync(result, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation(LogEvents.RequestCompleted, "Request {RequestId}: {Kind} token stored at {Dn} (attempt {Attempt}).",
+                request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
+            return JobOutcome.Completed(request, write.Dn);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passphrase);
+        }
+    }
+
+    private async Task<JobOutcome> ClearAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    {
+        var write = request.Uid is not null
+            ? await _directory.ClearEnrollmentTokenAsync(request.Uid, cancellationToken).ConfigureAwait(false)
+            : await _directory.ClearRevocationTokenAsync(request.Serial!.Value, cancellationToken).ConfigureAwait(false);
+        _breakers.Directory.ReportSuccess();
+        await PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(LogEvents.RequestCompleted, "Request {RequestId}: token cleared at {Dn}.", request.RequestId, write.Dn);
+        return JobOutcome.Completed(request, write.Dn);
+    }
+
+    private Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken) =>
+        _publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
+        {
+            MessageId = result.RequestId,
+            CorrelationId = result.RequestId,
+        }, cancellationToken);
+
+    private JobOutcome FromDirectory(WorkRequest request, DirectoryException ex)
+    {
+        if (ex.IsTransient)
+        {
+            if (ex.Kind == DirectoryFailure.Unavailable) _breakers.Directory.ReportTransientFailure();
+            return JobOutcome.Transient(request, ErrorCodes.DirectoryUnavailable, ex.Message, ex.Dn);
+        }
+        var code = ex.Kind switch
+        {
+            DirectoryFailure.InvalidUid => ErrorCodes.InvalidRequest,
+            DirectoryFailure.UnknownUid => ErrorCodes.UnknownUid,
+            DirectoryFailure.AmbiguousUid => ErrorCodes.AmbiguousUid,
+            DirectoryFailure.UnknownSerial => ErrorCodes.UnknownSerial,
+            DirectoryFailure.Forbidden => ErrorCodes.Forbidden,
+            _ => ErrorCodes.DirectoryRejected,
+        };
+        return JobOutcome.Permanent(request, code, ex.Message, ex.Dn);
+    }
+
+    /// <summary>The lock key: enrollment and clear-by-uid share the uid's, revocation and clear-by-serial the serial's.</summary>
+    internal static string TargetOf(WorkRequest request) =>
+        request.Uid is not null ? "uid:" + request.Uid : "serial:" + request.Serial!.Value.Decimal;
+}

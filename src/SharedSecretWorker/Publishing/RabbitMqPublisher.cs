@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Telemetry;
+
+namespace SharedSecretWorker.Publishing;
+
+/// <summary>
+/// Publishes on a few channels with publisher confirmation tracking (RabbitMQ.Client 7): each
+/// BasicPublishAsync returns once the broker confirmed the message, and throws PublishException on
+/// a nack or, with <c>mandatory</c>, when nothing was bound to take it.
+/// </summary>
+internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
+{
+    private readonly BrokerConnection _broker;
+    private readonly int _channelCount;
+    private readonly SemaphoreSlim _opening = new(1, 1);
+    private IChannel[]? _channels;
+    private int _next;
+
+    public RabbitMqPublisher(BrokerConnection broker, IOptions<RabbitMqOptions> options)
+    {
+        _broker = broker;
+        _channelCount = options.Value.PublishChannels;
+    }
+
+    public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var channels = _channels ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var channel = channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
+        var properties = new BasicProperties
+        {
+            ContentType = message.ContentType,
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            UserId = message.UserId,
+            Timestamp = new AmqpTimestamp((message.Timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()),
+        };
+        if (message.Expiration is { } ttl)
+            properties.Expiration = ((long)Math.Max(1, ttl.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (message.Headers is { Count: > 0 })
+            properties.Headers = new Dictionary<string, object?>(message.Headers);
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: false, properties, message.Body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (PublishException ex)
+        {
+            throw new BrokerUnavailableException($"The broker did not confirm the message to '{message.Exchange}' ({message.RoutingKey}){(ex.IsReturn ? ": returned as unroutable" : ": nack")}.", ex);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            throw new BrokerUnavailableException($"Publishing to '{message.Exchange}' failed: {ex.GetBaseException().Message}", ex);
+        }
+        WorkerMetrics.Confirmed(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task<IChannel[]> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_channels is not null) return _channels;
+            var connection = await _broker.GetAsync(cancellationToken).ConfigureAwait(false);
+            var options = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+            var channels = new IChannel[_channelCount];
+            for (var i = 0; i < channels.Length; i++)
+                channels[i] = await connection.CreateChannelAsync(options, cancellationToken).ConfigureAwait(false);
+            _channels = channels;
+            return channels;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidOperationException)
+        {
+            throw new BrokerUnavailableException($"Cannot open a publishing channel: {ex.GetBaseException().Message}", ex);
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _channels ?? [])
+        {
+            try
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+            {
+                // The connection is already gone; the broker released the channel with it.
+            }
+            channel.Dispose();
+        }
+        _opening.Dispose();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Processing;
+using SharedSecretWorker.Publishing.Messages;
+
+namespace ShrTok.Submitting;
+
+/// <summary>
+/// Publishes requests to the worker (with publisher confirms and <c>mandatory</c>, so a request no
+/// queue takes is an error, not a silent drop) and, when asked, collects their results from a
+/// private queue bound to the results exchange.
+/// </summary>
+internal sealed class RequestProducer : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly TopologyOptions _names;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMessage>> _waiting = new(StringComparer.Ordinal);
+    private IChannel? _results;
+
+    private RequestProducer(IConnection connection, IChannel channel, TopologyOptions names, string userName)
+    {
+        _connection = connection;
+        _channel = channel;
+        _names = names;
+        UserName = userName;
+    }
+
+    /// <summary>The RabbitMQ user requests are sent as (their user_id).</summary>
+    public string UserName { get; }
+
+    /// <summary>Called for every result that arrives, waited for or not.</summary>
+    public Action<ResultMessage>? OnResult { get; set; }
+
+    public static async Task<RequestProducer> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var producer = configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions();
+        var broker = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        if (!string.IsNullOrEmpty(producer.Uri))
+        {
+            broker.Uri = producer.Uri;
+            broker.PasswordFile = producer.PasswordFile;
+            broker.Password = producer.Password;
+        }
+        if (string.IsNullOrEmpty(broker.Uri))
+            throw new InvalidOperationException("No broker configured: set Producer:Uri or RabbitMq:Uri (environment Producer__Uri / RabbitMq__Uri).");
+        var names = configuration.GetSection(TopologyOptions.Section).Get<TopologyOptions>() ?? new TopologyOptions();
+        var factory = BrokerConnection.CreateFactory(broker);
+        IConnection connection;
+        try
+        {
+            connection = await factory.CreateConnectionAsync("shrtok", cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerUnreachableException ex)
+        {
+            throw new InvalidOperationException($"Cannot connect to RabbitMQ at {BrokerConnection.Redacted(broker.Uri)} as '{factory.UserName}': {ex.GetBaseException().Message}", ex);
+        }
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        return new RequestProducer(connection, channel, names, factory.UserName);
+    }
+
+    /// <summary>Starts collecting results (before publishing, so none is missed).</summary>
+    public async Task ListenForResultsAsync(CancellationToken cancellationToken)
+    {
+        _results = await _connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var queue = await _results.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _results.QueueBindAsync(queue.QueueName, _names.ResultsExchange, "#", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var consumer = new AsyncEventingBasicConsumer(_results);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            ResultMessage result;
+            try
+            {
+                result = MessageJson.ReadResult(delivery.Body.Span);
+            }
+            catch (JsonException)
+            {
+                return Task.CompletedTask; // not ours to judge: some other producer's traffic
+            }
+            OnResult?.Invoke(result);
+            if (result.RequestId is { } id && _waiting.TryRemove(id, out var waiter)) waiter.TrySetResult(result);
+            return Task.CompletedTask;
+        };
+        await _results.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A task that completes with the result of <paramref name="requestId"/>; register before publishing.</summary>
+    public Task<ResultMessage> ResultOf(string requestId) =>
+        _waiting.GetOrAdd(requestId, _ => new TaskCompletionSource<ResultMessage>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Publishes one request body; returns once the broker confirmed it.</summary>
+    public async Task PublishAsync(string requestId, string kind, bool bulk, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = MessageJson.ContentType,
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = requestId,
+            // RabbitMQ checks user_id against the connection's user: the worker's allow-list trusts it.
+            UserId = UserName,
+            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        var routingKey = Topology.RoutingKeyOf(kind, bulk ? Lane.Bulk : Lane.Interactive);
+        try
+        {
+            await _channel.BasicPublishAsync(_names.RequestsExchange, routingKey, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PublishException ex) when (ex.IsReturn)
+        {
+            throw new InvalidOperationException($"No queue took the request on exchange '{_names.RequestsExchange}' with routing key '{routingKey}': has the worker been started once (it declares the queues)?", ex);
+        }
+        catch (OperationInterruptedException ex)
+        {
+            throw new InvalidOperationException($"The broker refused the request: {ex.ShutdownReason?.ReplyText ?? ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var waiter in _waiting.Values) waiter.TrySetCanceled();
+        if (_results is not null) await _results.DisposeAsync().ConfigureAwait(false);
+        await _channel.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

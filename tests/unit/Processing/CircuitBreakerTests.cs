@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SharedSecretWorker.Processing;
+
+namespace SharedSecretWorker.Tests.Unit.Processing;
+
+public sealed class CircuitBreakerTests
+{
+    private static readonly CircuitBreakerOptions Fast = new() { FailureThreshold = 2, ProbeInterval = TimeSpan.FromMilliseconds(20) };
+
+    [Fact]
+    public async Task Opens_after_the_threshold_and_closes_when_a_probe_succeeds()
+    {
+        var healthy = false;
+        var probes = 0;
+        using var breaker = new CircuitBreaker("directory", _ =>
+        {
+            Interlocked.Increment(ref probes);
+            return healthy ? Task.CompletedTask : throw new InvalidOperationException("still down");
+        }, Fast, TimeProvider.System, NullLogger.Instance);
+
+        breaker.ReportTransientFailure();
+        Assert.False(breaker.IsOpen);
+        breaker.ReportTransientFailure();
+        Assert.True(breaker.IsOpen);
+
+        var waiting = breaker.WaitUntilClosedAsync(CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(Volatile.Read(ref probes) >= 2, "probes keep running while open");
+
+        healthy = true;
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(breaker.IsOpen);
+    }
+
+    [Fact]
+    public void A_success_resets_the_count()
+    {
+        using var breaker = new CircuitBreaker("hsm", _ => Task.CompletedTask, Fast, TimeProvider.System, NullLogger.Instance);
+        breaker.ReportTransientFailure();
+        breaker.ReportSuccess();
+        breaker.ReportTransientFailure();
+        Assert.False(breaker.IsOpen);
+        Assert.True(breaker.WaitUntilClosedAsync(CancellationToken.None).IsCompleted);
+    }
+}
