@@ -4,9 +4,9 @@ namespace SharedSecretWorker.Tests.Unit.Hosting;
 
 public sealed class SecretFileTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("shrtok-secret-").FullName;
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("shrtok-secret-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => System.IO.Directory.Delete(_dir, recursive: true);
 
     [Theory]
     [InlineData("1234", "1234")]
