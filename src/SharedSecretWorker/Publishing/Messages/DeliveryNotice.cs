@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SharedSecretWorker.Consuming.Requests;
 
 namespace SharedSecretWorker.Publishing.Messages;
@@ -18,16 +19,16 @@ namespace SharedSecretWorker.Publishing.Messages;
 /// <param name="IssuedAt">When the token was stored, UTC.</param>
 /// <param name="SealedPassphrase">Base64 of the DER CMS EnvelopedData holding the passphrase (<see cref="Sealing.PassphraseSealer"/>).</param>
 public sealed record DeliveryNotice(
-    string RequestId,
+    [property: JsonRequired] string RequestId,
     string? BatchId,
-    RequestKind Kind,
-    string Dn,
+    [property: JsonRequired] RequestKind Kind,
+    [property: JsonRequired] string Dn,
     string? Uid,
     string? Serial,
-    DeliveryTarget Delivery,
-    string TokenSha256,
-    DateTimeOffset IssuedAt,
-    string SealedPassphrase)
+    [property: JsonRequired] DeliveryTarget Delivery,
+    [property: JsonRequired] string TokenSha256,
+    [property: JsonRequired] DateTimeOffset IssuedAt,
+    [property: JsonRequired] string SealedPassphrase)
 {
     /// <summary>Routing key on the notices exchange: the delivery channel's name.</summary>
     public string RoutingKey() => Delivery.Channel;

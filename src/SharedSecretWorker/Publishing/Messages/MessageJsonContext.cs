@@ -5,13 +5,13 @@ namespace SharedSecretWorker.Publishing.Messages;
 
 /// <summary>
 /// Source-generated serialization of the outgoing messages: camelCase members, nulls omitted,
-/// UTC timestamps with Z. On reading, members declared non-nullable must be present and not null.
+/// UTC timestamps with Z. On reading, members marked
+/// [JsonRequired] must be present, and members declared non-nullable must not be null.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true,
     Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(ResultMessage))]
 [JsonSerializable(typeof(DeliveryNotice))]

@@ -24,13 +24,13 @@ public sealed record ResultMessage(
     string? RequestId,
     string? BatchId,
     RequestKind? Kind,
-    ResultStatus Status,
+    [property: JsonRequired] ResultStatus Status,
     string? Dn,
     string? Uid,
     string? Serial,
     string? TokenSha256,
-    int Attempts,
-    DateTimeOffset CompletedAt,
+    [property: JsonRequired] int Attempts,
+    [property: JsonRequired] DateTimeOffset CompletedAt,
     ResultError? Error)
 {
     /// <summary>First routing-key word of a result whose kind could not be read (the message was unreadable).</summary>
