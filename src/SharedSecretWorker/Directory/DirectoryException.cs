@@ -1,0 +1,29 @@
+namespace SharedSecretWorker.Directory;
+
+/// <summary>
+/// A directory operation failed. The message names the entry's DN and the LDAP result code, never
+/// a token or a password.
+/// </summary>
+public sealed class DirectoryException : Exception
+{
+    /// <summary>Creates the exception; <paramref name="message"/> must not contain a token or a secret.</summary>
+    public DirectoryException(DirectoryFailure kind, string message, string? dn = null, int? ldapResultCode = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+        Dn = dn;
+        LdapResultCode = ldapResultCode;
+    }
+
+    /// <summary>What went wrong, in the caller's terms.</summary>
+    public DirectoryFailure Kind { get; }
+
+    /// <summary>The DN of the entry concerned, when one is known.</summary>
+    public string? Dn { get; }
+
+    /// <summary>The LDAP result code (RFC 4511 section 4.1.9, or the client library's code such as 81 server down), when the server or library gave one.</summary>
+    public int? LdapResultCode { get; }
+
+    /// <summary>True when the same request may succeed later without anyone changing anything (server down, busy, timeout, write conflict).</summary>
+    public bool IsTransient => Kind is DirectoryFailure.Unavailable or DirectoryFailure.Conflict;
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace SharedSecretWorker.Directory;
+
+/// <summary>Registers the directory store.</summary>
+public static class DirectoryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="DirectoryOptions"/> to the <c>Directory</c> section, validates it at start-up,
+    /// and registers <see cref="IDirectoryStore"/> as a singleton (the container disposes its pool).
+    /// </summary>
+    public static IServiceCollection AddDirectoryStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DirectoryOptions>()
+            .Bind(configuration.GetSection(DirectoryOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DirectoryOptions>, DirectoryOptionsValidator>();
+        services.AddSingleton<LdapDirectoryStore>();
+        services.AddSingleton<IDirectoryStore>(provider => provider.GetRequiredService<LdapDirectoryStore>());
+        return services;
+    }
+}

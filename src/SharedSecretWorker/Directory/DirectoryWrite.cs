@@ -1,0 +1,7 @@
+namespace SharedSecretWorker.Directory;
+
+/// <summary>The outcome of a successful directory write or clear.</summary>
+/// <param name="Dn">The DN of the entry written, as the server returned it (the CA's profile needs it as the subject DN).</param>
+/// <param name="Changed">False when a clear found nothing to remove.</param>
+/// <param name="Attempts">Modify attempts made; more than one means another writer raced this one (optimistic concurrency).</param>
+public sealed record DirectoryWrite(string Dn, bool Changed, int Attempts);

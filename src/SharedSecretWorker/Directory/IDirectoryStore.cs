@@ -1,0 +1,39 @@
+namespace SharedSecretWorker.Directory;
+
+/// <summary>
+/// The directory seam: writes shared tokens exactly where the Dogtag CA reads them
+/// (cmc-shared-token.md, "Enrollment" and "Revocation") and reads them back the way the CA does.
+/// Failures are <see cref="DirectoryException"/>s; invalid uids fail before any LDAP call.
+/// </summary>
+public interface IDirectoryStore
+{
+    /// <summary>
+    /// Finds the single entry with this uid under <c>Directory:PeopleBase</c> and, in one modify, adds
+    /// <c>objectClass: extensibleObject</c> if missing and replaces the enrollment token attribute with <paramref name="token"/>.
+    /// </summary>
+    /// <param name="uid">The user's uid (see <see cref="UidSyntax"/>).</param>
+    /// <param name="token">Single-line standard base64, as the CA decodes it.</param>
+    /// <param name="cancellationToken">Cancels waiting for a connection; a started LDAP call runs to its timeout.</param>
+    Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the revocation token on the record <c>cn=&lt;decimal serial&gt;,&lt;Directory:CertificateRepositoryBase&gt;</c>,
+    /// leaving exactly one token value and every other value untouched.
+    /// </summary>
+    Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the enrollment token from the user's entry; succeeds (Changed false) if there is none.</summary>
+    Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the revocation token from the certificate record; succeeds (Changed false) if there is none.</summary>
+    Task<DirectoryWrite> ClearRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the enrollment token with the CA's search.</summary>
+    Task<DirectoryRead> ReadEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the revocation token as the CA parses the record.</summary>
+    Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default);
+
+    /// <summary>Start-up check: the bind works, both bases exist, and the server supports what the writer relies on.</summary>
+    Task CheckAsync(CancellationToken cancellationToken = default);
+}
