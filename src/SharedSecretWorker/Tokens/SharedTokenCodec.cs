@@ -129,12 +129,13 @@ public static class SharedTokenCodec
         try
         {
             var reader = new AsnReader(der, AsnEncodingRules.DER);
-            var sequence = reader.ReadSequence();
+            var encoded = reader.ReadEncodedValue();
             if (reader.HasData)
             {
                 throw new SharedTokenFormatException(SharedTokenFormatError.TrailingBytes,
-                    $"{reader.PeekEncodedValue().Length} byte(s) or more follow the token's DER SEQUENCE.");
+                    $"{der.Length - encoded.Length} byte(s) follow the token's DER SEQUENCE.");
             }
+            var sequence = new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence();
             var wrapped = ReadElement(sequence, "first (wrapped session key)");
             var ciphertext = ReadElement(sequence, "second (ciphertext)");
             if (sequence.HasData)

@@ -26,6 +26,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private readonly Lock _connectionLock = new();
     private Pkcs11Connection? _connection;
     private int _generation;
+    private int _openSessions;
+    private int _peakOpenSessions;
     private bool _everConnected;
     private bool _disposed;
 
@@ -43,6 +45,12 @@ internal sealed class Pkcs11SessionPool : IDisposable
 
     /// <summary>How many times the connection was (re)built; for tests and logs.</summary>
     public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Work sessions open now (the anchor not counted).</summary>
+    public int OpenSessions => Volatile.Read(ref _openSessions);
+
+    /// <summary>Most work sessions ever open at once; never above <c>Hsm:MaxSessions</c>.</summary>
+    public int PeakOpenSessions => Volatile.Read(ref _peakOpenSessions);
 
     /// <summary>
     /// Runs <paramref name="operation"/> on a free session, waiting up to <c>Hsm:SessionWaitTimeout</c>.
@@ -81,7 +89,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        while (_idle.TryTake(out var session)) CloseQuietly(session.Session);
+        while (_idle.TryTake(out var session)) CloseWork(session);
         lock (_connectionLock)
         {
             if (_connection is not null) CloseQuietly(_connection.Anchor);
@@ -104,13 +112,19 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
         catch (Pkcs11Exception e)
         {
-            if (session is not null) CloseQuietly(session.Session);
+            if (session is not null) CloseWork(session);
             if (!Pkcs11ReturnCodes.IsTransient(e.RV))
             {
                 throw new TokenEngineException($"The HSM refused {what}: {e.RV} ({e.Method}).", e);
             }
             if (Pkcs11ReturnCodes.NeedsReconnect(e.RV) && !IsAlive(connection)) Disconnect(connection, e.RV);
             throw new HsmUnavailableException($"The HSM failed during {what}: {e.RV} ({e.Method}); the next call opens new sessions.", e);
+        }
+        catch when (session is not null)
+        {
+            // Not a PKCS#11 failure (the operation refused its result): the session is still good.
+            _idle.Add(session);
+            throw;
         }
     }
 
@@ -120,11 +134,23 @@ internal sealed class Pkcs11SessionPool : IDisposable
         {
             if (pooled.Generation == connection.Generation) return pooled;
             // Opened under a connection that no longer exists: its handle may be stale or reused.
-            CloseQuietly(pooled.Session);
+            CloseWork(pooled);
         }
         // Read-only is enough: key generation, encryption, wrapping and C_CreateObject of session
         // objects are all allowed in an R/O user session (PKCS#11 v2.40 §5.6, session states).
-        return new Pkcs11PooledSession(connection.Slot.OpenSession(SessionType.ReadOnly), connection.Generation);
+        var session = new Pkcs11PooledSession(connection.Slot.OpenSession(SessionType.ReadOnly), connection.Generation);
+        var open = Interlocked.Increment(ref _openSessions);
+        int peak;
+        while (open > (peak = Volatile.Read(ref _peakOpenSessions)) && Interlocked.CompareExchange(ref _peakOpenSessions, open, peak) != peak)
+        {
+        }
+        return session;
+    }
+
+    private void CloseWork(Pkcs11PooledSession session)
+    {
+        Interlocked.Decrement(ref _openSessions);
+        CloseQuietly(session.Session);
     }
 
     private Pkcs11Connection Connect(string what)
