@@ -1,0 +1,131 @@
+using SharedSecretWorker.Directory;
+
+namespace SharedSecretWorker.Tests.Integration.Directory;
+
+/// <summary>Transport, bind, pool and reconnect behaviour against the stack's 389 DS.</summary>
+public sealed class ConnectionTests : IDisposable
+{
+    private readonly DirectoryTestBed _bed = new();
+
+    public void Dispose() => _bed.Dispose();
+
+    [Fact]
+    public async Task Ldaps_with_the_stacks_CA_writes_and_reads()
+    {
+        var store = _bed.Store(o =>
+        {
+            o.Url = _bed.Stack.Get("STACK_LDAPS_URL");
+            o.CaFile = _bed.Stack.Get("STACK_LDAP_CA_FILE");
+        });
+        await store.CheckAsync();
+        await WriteAndReadBack(store);
+    }
+
+    [Fact]
+    public async Task StartTls_with_the_stacks_CA_writes_and_reads()
+    {
+        var store = _bed.Store(o =>
+        {
+            o.Url = _bed.Stack.Find("STACK_LDAP_STARTTLS_URL") ?? _bed.Stack.Get("STACK_LDAP_URL");
+            o.StartTls = true;
+            o.CaFile = _bed.Stack.Get("STACK_LDAP_CA_FILE");
+        });
+        await store.CheckAsync();
+        await WriteAndReadBack(store);
+    }
+
+    [Fact]
+    public async Task Ldaps_without_trusting_the_stacks_CA_is_refused()
+    {
+        // The server certificate is verified: with only the system's trust store it is not trusted.
+        var store = _bed.Store(o => o.Url = _bed.Stack.Get("STACK_LDAPS_URL"));
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => store.CheckAsync());
+        Assert.Equal(DirectoryFailure.Unavailable, error.Kind);
+    }
+
+    [Fact]
+    public async Task Check_passes_for_the_stack_and_names_a_missing_base()
+    {
+        await _bed.Store().CheckAsync();
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => _bed.Store(o => o.PeopleBase = "ou=nobody," + _bed.Stack.Get("STACK_LDAP_SUFFIX")).CheckAsync());
+        Assert.Equal(DirectoryFailure.Misconfigured, error.Kind);
+        Assert.Contains("Directory:PeopleBase", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_password_fails_authentication_without_showing_it()
+    {
+        var dir = System.IO.Directory.CreateTempSubdirectory("shrtok-dir-pw-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "pw");
+            const string wrong = "not-the-password-4711";
+            await File.WriteAllTextAsync(file, wrong);
+            var error = await Assert.ThrowsAsync<DirectoryException>(() => _bed.Store(o => o.BindPasswordFile = file).CheckAsync());
+            Assert.Equal(DirectoryFailure.AuthenticationFailed, error.Kind);
+            Assert.False(error.IsTransient);
+            Assert.DoesNotContain(wrong, error.Message, StringComparison.Ordinal);
+            Assert.Contains(_bed.Stack.Get("STACK_LDAP_WORKER_DN"), error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_small_pool_serves_many_concurrent_callers()
+    {
+        var store = _bed.Store(o => o.MaxConnections = 2);
+        var uids = Enumerable.Range(0, 6).Select(_ => DirectoryTestBed.NewUid()).ToList();
+        foreach (var uid in uids) _bed.CreatePerson(uid);
+        var tokens = uids.ToDictionary(u => u, _ => DirectoryTestBed.NewToken());
+        await Task.WhenAll(uids.Select(u => store.StoreEnrollmentTokenAsync(u, tokens[u])));
+        foreach (var uid in uids)
+            Assert.Equal(tokens[uid], (await store.ReadEnrollmentTokenAsync(uid)).Token);
+    }
+
+    [Fact]
+    public async Task Reconnects_after_the_server_goes_away_and_reports_it_while_it_is_gone()
+    {
+        var target = new Uri(_bed.Stack.Get("STACK_LDAP_URL"));
+        await using var forwarder = new TcpForwarder(target.Host, target.Port);
+        forwarder.Start();
+        var store = _bed.Store(o => o.Url = $"ldap://127.0.0.1:{forwarder.Port}");
+        var uid = DirectoryTestBed.NewUid();
+        _bed.CreatePerson(uid);
+
+        await store.StoreEnrollmentTokenAsync(uid, DirectoryTestBed.NewToken());
+        Assert.Equal(1, forwarder.Accepted);
+
+        // Every pooled connection dies: the next call redials transparently.
+        forwarder.DropAll();
+        var token = DirectoryTestBed.NewToken();
+        await store.StoreEnrollmentTokenAsync(uid, token);
+        Assert.Equal(2, forwarder.Accepted);
+        Assert.Equal(token, (await store.ReadEnrollmentTokenAsync(uid)).Token);
+
+        // The server is gone: a transient failure with the result code.
+        await forwarder.StopAsync();
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => store.StoreEnrollmentTokenAsync(uid, DirectoryTestBed.NewToken()));
+        Assert.True(error.IsTransient);
+        Assert.Equal(DirectoryFailure.Unavailable, error.Kind);
+        Assert.NotNull(error.LdapResultCode);
+
+        // It is back: so is the store, without a restart.
+        forwarder.Start();
+        token = DirectoryTestBed.NewToken();
+        await store.StoreEnrollmentTokenAsync(uid, token);
+        Assert.Equal(token, (await store.ReadEnrollmentTokenAsync(uid)).Token);
+    }
+
+    private async Task WriteAndReadBack(IDirectoryStore store)
+    {
+        var uid = DirectoryTestBed.NewUid();
+        var dn = _bed.CreatePerson(uid);
+        var token = DirectoryTestBed.NewToken();
+        await store.StoreEnrollmentTokenAsync(uid, token);
+        Assert.Equal([token], _bed.Values(dn, "shrTok"));
+        Assert.Equal(token, (await store.ReadEnrollmentTokenAsync(uid)).Token);
+    }
+}
