@@ -25,8 +25,8 @@ internal sealed partial class DirectoryOptionsValidator : IValidateOptions<Direc
 
         if (!string.IsNullOrEmpty(options.CaFile) && !File.Exists(options.CaFile))
             errors.Add($"{s}:CaFile: the file '{options.CaFile}' does not exist.");
-        if (!string.IsNullOrEmpty(options.CaFile) && endpoint is { Ldaps: false } && !options.StartTls)
-            errors.Add($"{s}:CaFile is set but the connection uses no TLS: use an ldaps:// {s}:Url or set {s}:StartTls.");
+        // A CaFile with plain ldap:// is harmless (it is used as soon as Url turns ldaps:// or
+        // StartTls is set), so the local stack can ship one configuration for every mode.
 
         if (string.IsNullOrWhiteSpace(options.BindDn))
             errors.Add($"{s}:BindDn is empty: the worker binds with a DN and password (simple bind) to write tokens.");
