@@ -18,6 +18,7 @@ internal static class Cli
         global::ShrTok.Commands.TokenCommand.Create(),
         global::ShrTok.Commands.DecryptCommand.Create(),
         global::ShrTok.Commands.SubmitCommand.Create(),
+        global::ShrTok.Commands.OpenNoticeCommand.Create(),
     ];
 
     public static int Run(string[] args)
