@@ -13,12 +13,15 @@ internal static class DecryptCommand
     {
         var key = new Option<FileInfo>("--key") { Description = "Issuance protection private key: PEM or DER, PKCS#8 or PKCS#1 (unencrypted).", Required = true };
         var oaep = new Option<bool>("--oaep") { Description = "The session key is wrapped with RSA-OAEP SHA-256 (the CA's keyWrap.useOAEP=true). Default: PKCS#1 v1.5." };
-        var token = new Argument<string>("TOKEN") { Description = "The token (single-line or MIME base64, or base64url), @FILE to read it from a file, or - for standard input." };
+        // One or more values: System.CommandLine expands @FILE as a response file, one value per
+        // line, so a MIME token file (76-column lines) arrives as several values; joined, they are the
+        // token again. Without response-file expansion, @FILE is read here instead.
+        var token = new Argument<string[]>("TOKEN") { Description = "The token (single-line or MIME base64, or base64url), @FILE to read it from a file, or - for standard input.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("decrypt", "Decrypt a CMC shared token with the issuance protection private key and print its passphrase.");
         command.Options.Add(key);
         command.Options.Add(oaep);
         command.Arguments.Add(token);
-        command.SetAction(parse => Run(parse.GetValue(key)!, parse.GetValue(oaep), parse.GetValue(token)!));
+        command.SetAction(parse => Run(parse.GetValue(key)!, parse.GetValue(oaep), string.Join('\n', parse.GetValue(token)!)));
         return command;
     }
 
