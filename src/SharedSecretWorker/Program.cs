@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SharedSecretWorker.Hosting;
 
 // Content root = the binaries' folder, so the shipped appsettings.json is found whatever the
@@ -9,4 +10,15 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 });
 WorkerHost.Configure(builder);
 using var host = builder.Build();
-await host.RunAsync();
+try
+{
+    await host.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupFailure.Describe(ex) is { } reason)
+{
+    // A configuration or dependency problem at start-up: one clear line, not a stack trace
+    // (the host has already logged the details). systemd's Restart=on-failure sees exit 1.
+    await Console.Error.WriteLineAsync($"SharedSecretWorker cannot start: {reason}");
+    return 1;
+}

@@ -73,18 +73,22 @@ internal sealed class Topology(TopologyOptions names, RetryOptions retry)
             {
                 await channel.QueueBindAsync(queue, names.RequestsExchange, RoutingKeyOf(kind, lane), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+            // Expired retries come back through the retry exchange under the lane queue's own name.
+            await channel.QueueBindAsync(queue, names.RetryExchange, queue, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             for (var step = 0; step < retry.Delays.Length; step++)
             {
                 var retryQueue = RetryQueueOf(lane, step);
                 // RabbitMQ 3.10 quorum queues cannot delay: a classic queue per delay whose TTL
-                // dead-letters through the default exchange straight back into the lane's queue.
-                // All messages of one queue share the TTL, so expiry at the head is never blocked.
+                // dead-letters back into the lane's queue. All messages of one queue share the TTL,
+                // so expiry at the head is never blocked. The dead-letter exchange is the retry
+                // exchange, not the default one: declaring a queue that dead-letters to an exchange
+                // needs write permission on it, and the worker's user has none on amq.default.
                 await channel.QueueDeclareAsync(retryQueue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
                 {
                     ["x-queue-type"] = "classic",
                     ["x-message-ttl"] = (long)retry.Delays[step].TotalMilliseconds,
-                    ["x-dead-letter-exchange"] = "",
+                    ["x-dead-letter-exchange"] = names.RetryExchange,
                     ["x-dead-letter-routing-key"] = queue,
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 await channel.QueueBindAsync(retryQueue, names.RetryExchange, retryQueue, cancellationToken: cancellationToken).ConfigureAwait(false);

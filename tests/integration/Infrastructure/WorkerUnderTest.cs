@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.DirectoryServices.Protocols;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using SharedSecretWorker.Hosting;
+using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Tokens;
+
+namespace SharedSecretWorker.Tests.Integration.Infrastructure;
+
+/// <summary>
+/// The real worker, hosted in the test process against the local stack (RabbitMQ, 389 DS,
+/// SoftHSM2), with its own exchanges and queues (a unique prefix per instance, inside the
+/// worker user's <c>shrtok.</c> permission) so that tests run side by side. It records every
+/// result, notice and dead letter its topology produces.
+/// </summary>
+public sealed class WorkerUnderTest : IAsyncDisposable
+{
+    private readonly StackEnvironment _stack = StackEnvironment.Load();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMessage>> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<DeliveryNotice>> _notices = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Body, string Code, string Reason)> _deadLetters = new();
+    private IHost? _host;
+    private IConnection? _admin;
+    private IChannel? _observer;
+    private IChannel? _publisher;
+
+    private WorkerUnderTest(string prefix) => Prefix = prefix;
+
+    /// <summary>The prefix of this instance's exchanges and queues.</summary>
+    public string Prefix { get; }
+
+    public string RequestsExchange => Prefix + ".requests";
+    public string ResultsExchange => Prefix + ".results";
+    public string NoticesExchange => Prefix + ".notices";
+    public string DeadLetterQueue => Prefix + ".dead";
+
+    /// <summary>Dead letters seen so far: body, error code, reason.</summary>
+    public IReadOnlyCollection<(string Body, string Code, string Reason)> DeadLetters => _deadLetters;
+
+    /// <summary>Starts the worker with the stack's configuration plus <paramref name="overrides"/> (configuration keys with ':').</summary>
+    public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var worker = new WorkerUnderTest("shrtok.t" + Guid.NewGuid().ToString("N")[..10]);
+        await worker.StartCoreAsync(overrides ?? new Dictionary<string, string?>());
+        return worker;
+    }
+
+    /// <summary>The worker configuration for the stack (worker.env) plus this instance's topology names.</summary>
+    public Dictionary<string, string?> Configuration(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in _stack.WorkerEnvironment())
+        {
+            if (key.Contains("__", StringComparison.Ordinal)) settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        settings["Topology:RequestsExchange"] = RequestsExchange;
+        settings["Topology:InteractiveQueue"] = Prefix + ".requests.interactive";
+        settings["Topology:BulkQueue"] = Prefix + ".requests.bulk";
+        settings["Topology:ResultsExchange"] = ResultsExchange;
+        settings["Topology:NoticesExchange"] = NoticesExchange;
+        settings["Topology:DeadLetterExchange"] = Prefix + ".dead-letter";
+        settings["Topology:DeadLetterQueue"] = DeadLetterQueue;
+        settings["Topology:RetryExchange"] = Prefix + ".retry";
+        settings["Topology:RetryQueuePrefix"] = Prefix + ".retry";
+        // Short delays so that retry tests finish quickly; the attempts are what matters.
+        for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
+        settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
+        settings["Worker:ShutdownGrace"] = "00:00:10";
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+
+    private async Task StartCoreAsync(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var settings = Configuration(overrides);
+        // SoftHSM2 reads SOFTHSM2_CONF (natively) when the module initialises: NativeEnvironment's
+        // module initializer has set it for this test process.
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        WorkerHost.AddWorker(builder.Services, builder.Configuration);
+        _host = builder.Build();
+        await _host.StartAsync();
+
+        await ObserveAsync();
+    }
+
+    private async Task ObserveAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = _stack.Get("STACK_RABBITMQ_HOST"),
+            Port = int.Parse(_stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
+            VirtualHost = _stack.Get("STACK_RABBITMQ_VHOST"),
+            UserName = _stack.Get("STACK_RABBITMQ_ADMIN_USER"),
+            Password = _stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
+            ClientProvidedName = "shrtok-test-observer",
+        };
+        _admin = await factory.CreateConnectionAsync();
+        _observer = await _admin.CreateChannelAsync();
+        _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));
+
+        var results = await _observer.QueueDeclareAsync("", false, true, true);
+        await _observer.QueueBindAsync(results.QueueName, ResultsExchange, "#");
+        await ConsumeAsync(results.QueueName, (_, body) =>
+        {
+            var result = MessageJson.ReadResult(body);
+            if (result.RequestId is { } id) ResultSlot(id).TrySetResult(result);
+        });
+
+        var notices = await _observer.QueueDeclareAsync("", false, true, true);
+        await _observer.QueueBindAsync(notices.QueueName, NoticesExchange, "#");
+        await ConsumeAsync(notices.QueueName, (_, body) =>
+        {
+            var notice = MessageJson.ReadNotice(body);
+            _notices.GetOrAdd(notice.RequestId, _ => new ConcurrentQueue<DeliveryNotice>()).Enqueue(notice);
+        });
+
+        await ConsumeAsync(DeadLetterQueue, (properties, body) =>
+        {
+            var headers = properties.Headers ?? new Dictionary<string, object?>();
+            _deadLetters.Enqueue((Encoding.UTF8.GetString(body), Text(headers, "x-shrtok-error-code"), Text(headers, "x-shrtok-reason")));
+        });
+    }
+
+    private async Task ConsumeAsync(string queue, Action<IReadOnlyBasicProperties, byte[]> handle)
+    {
+        var consumer = new AsyncEventingBasicConsumer(_observer!);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            handle(delivery.BasicProperties, delivery.Body.ToArray());
+            return Task.CompletedTask;
+        };
+        await _observer!.BasicConsumeAsync(queue, autoAck: true, consumer);
+    }
+
+    private static string Text(IDictionary<string, object?> headers, string name) =>
+        headers.TryGetValue(name, out var value) && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
+
+    private TaskCompletionSource<ResultMessage> ResultSlot(string requestId) =>
+        _results.GetOrAdd(requestId, _ => new TaskCompletionSource<ResultMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Publishes a raw body (as the stack's admin user, who sets no user_id unless given).</summary>
+    public async Task PublishAsync(string routingKey, string body, string? messageId = null, string? userId = null)
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = messageId,
+            UserId = userId,
+            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        await _publisher!.BasicPublishAsync(RequestsExchange, routingKey, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>Publishes an enrollment for <paramref name="uid"/> on channel email; returns its request id.</summary>
+    public async Task<string> EnrollAsync(string uid, string channel = "email", string? batchId = null)
+    {
+        var id = "t-" + Guid.NewGuid().ToString("N");
+        var batch = batchId is null ? "" : $", \"batchId\": \"{batchId}\"";
+        await PublishAsync(batchId is null ? "enrollment" : "enrollment.bulk",
+            $"{{\"version\":1,\"kind\":\"enrollment\",\"requestId\":\"{id}\",\"uid\":\"{uid}\",\"delivery\":{{\"channel\":\"{channel}\",\"address\":\"{uid}@example.com\"}}{batch}}}");
+        return id;
+    }
+
+    /// <summary>Waits for the result of <paramref name="requestId"/>.</summary>
+    public Task<ResultMessage> ResultAsync(string requestId, TimeSpan? timeout = null) =>
+        ResultSlot(requestId).Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Notices seen for <paramref name="requestId"/>.</summary>
+    public IReadOnlyCollection<DeliveryNotice> NoticesOf(string requestId) =>
+        _notices.TryGetValue(requestId, out var queue) ? queue.ToArray() : [];
+
+    /// <summary>Waits until a dead letter matching <paramref name="match"/> arrived.</summary>
+    public async Task<(string Body, string Code, string Reason)> DeadLetterAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var letter in _deadLetters)
+                if (match(letter.Body)) return letter;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no matching dead letter");
+    }
+
+    /// <summary>Opens a notice's sealed passphrase with the stack's channel key.</summary>
+    public string OpenNotice(DeliveryNotice notice)
+    {
+        var channel = notice.Delivery.Channel.ToUpperInvariant();
+        using var unsealer = PassphraseUnsealer.Load(_stack.Get($"STACK_CHANNEL_{channel}_KEY"), _stack.Get($"STACK_CHANNEL_{channel}_CERT"));
+        return Encoding.UTF8.GetString(unsealer.UnsealBase64(notice.SealedPassphrase));
+    }
+
+    /// <summary>Decrypts a token the way the CA does, with the stack's issuance protection key.</summary>
+    public string DecryptToken(string token, KeyWrap wrap)
+    {
+        using var decryptor = SharedTokenDecryptor.FromKeyFile(_stack.Get("STACK_ISSUANCE_PROTECTION_KEY"), wrap);
+        return decryptor.DecryptToString(token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+        if (_observer is not null) await _observer.DisposeAsync();
+        if (_publisher is not null) await _publisher.DisposeAsync();
+        if (_admin is not null)
+        {
+            await DeleteTopologyAsync();
+            await _admin.DisposeAsync();
+        }
+    }
+
+    /// <summary>Removes this instance's queues and exchanges so test runs leave the broker clean.</summary>
+    private async Task DeleteTopologyAsync()
+    {
+        await using var channel = await _admin!.CreateChannelAsync();
+        foreach (var lane in new[] { "interactive", "bulk" })
+        {
+            await channel.QueueDeleteAsync($"{Prefix}.requests.{lane}", false, false);
+            foreach (var ms in new[] { 500 })
+                await channel.QueueDeleteAsync($"{Prefix}.retry.{lane}.{ms}", false, false);
+        }
+        await channel.QueueDeleteAsync(DeadLetterQueue, false, false);
+        foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })
+            await channel.ExchangeDeleteAsync($"{Prefix}.{exchange}", false);
+    }
+}
