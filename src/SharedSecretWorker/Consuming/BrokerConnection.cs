@@ -55,6 +55,8 @@ public sealed class BrokerConnection : IAsyncDisposable
             }
             connection.ConnectionShutdownAsync += (_, args) =>
             {
+                // Our own close at shutdown is not a loss.
+                if (args.Initiator == ShutdownInitiator.Application) return Task.CompletedTask;
                 _logger.LogWarning(LogEvents.BrokerConnectionLost, "Broker connection lost ({Code} {Reason}); recovering.", args.ReplyCode, args.ReplyText);
                 return Task.CompletedTask;
             };

@@ -2,23 +2,20 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharedSecretWorker.Directory;
 using SharedSecretWorker.Telemetry;
-using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Hosting;
 
 /// <summary>
-/// Fails start-up with a clear message when the HSM token, the issuance protection key or the
-/// directory bind is wrong, before a single message is taken (registered before the consumer;
-/// hosted services start in registration order).
+/// Fails start-up with a clear message when the directory bind or its bases are wrong, before a
+/// single message is taken (registered before the consumer; hosted services start in registration
+/// order). The token engine checks itself the same way (Tokens/TokenEngineStartupProbe).
 /// </summary>
-internal sealed class StartupCheck(ITokenEncryptor encryptor, IDirectoryStore directory, ILogger<StartupCheck> logger) : IHostedService
+internal sealed class StartupCheck(IDirectoryStore directory, ILogger<StartupCheck> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation(LogEvents.Starting, "Checking the token engine: {Encryptor}.", encryptor.Description);
-        await encryptor.ProbeAsync(cancellationToken).ConfigureAwait(false);
         await directory.CheckAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation(LogEvents.Starting, "Token engine and directory ready.");
+        logger.LogInformation(LogEvents.Starting, "Directory ready.");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
