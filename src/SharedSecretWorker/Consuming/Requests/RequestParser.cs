@@ -154,7 +154,7 @@ public sealed class RequestParser
     /// <summary>A channel name is a routing-key word of ASCII letters, digits, '-' and '_' (see DeliveryOptions).</summary>
     private static string? ChannelProblem(string channel)
     {
-        const string rule = "a channel name is 1 to 64 of A-Z a-z 0-9 - _";
+        var rule = $"a channel name is 1 to {Publishing.DeliveryOptions.MaxChannelNameLength} of A-Z a-z 0-9 - _";
         if (channel.Length == 0) return $"Field '{RequestFields.DeliveryChannel}' is empty; {rule}.";
         if (channel.Length > Publishing.DeliveryOptions.MaxChannelNameLength)
             return $"Field '{RequestFields.DeliveryChannel}' is {channel.Length} characters long; {rule}.";

@@ -58,6 +58,7 @@ public sealed class RequestParserRejectionTests
         { "duplicate uid", """{"version": 1, "kind": "clear", "requestId": "r1", "uid": "a", "uid": "b"}""", Invalid, "Field 'uid' appears more than once" },
         { "duplicate through an escape", """{"version": 1, "kind": "clear", "requestId": "r1", "uid": "a", "u\u0069d": "b"}""", Invalid, "Field 'uid' appears more than once" },
         { "duplicate version", """{"version": 1, "version": 1, "kind": "clear", "requestId": "r1", "uid": "a"}""", Invalid, "Field 'version' appears more than once" },
+        { "nesting beyond the reader's depth", $$$"""{"version": 1, "extra": {{{new string('[', 40)}}}{{{new string(']', 40)}}}}""", Invalid, "not valid JSON" },
         { "unknown field with a nested value", """{"version": 1, "kind": "clear", "requestId": "r1", "uid": "a", "extra": {"deep": [1, {"x": null}]}}""", Invalid, "Unknown field 'extra'" },
 
         // fields of another kind, missing fields
