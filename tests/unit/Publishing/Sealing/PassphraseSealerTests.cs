@@ -167,6 +167,20 @@ public sealed class PassphraseSealerTests : IDisposable
     }
 
     [Fact]
+    public void Concurrent_seals_each_open_to_their_own_passphrase()
+    {
+        var passphrases = Enumerable.Range(0, 64).Select(i => $"pass-{i:D3}").ToArray();
+        var sealedOnes = new byte[passphrases.Length][];
+
+        Parallel.For(0, passphrases.Length, i => sealedOnes[i] = _sealer.Seal(i % 2 == 0 ? "email" : "sms", Encoding.ASCII.GetBytes(passphrases[i])));
+
+        using var email = PassphraseUnsealer.Load(_email.KeyFile, _email.CertificateFile);
+        using var sms = PassphraseUnsealer.Load(_sms.KeyFile, _sms.CertificateFile);
+        for (var i = 0; i < passphrases.Length; i++)
+            Assert.Equal(passphrases[i], Encoding.ASCII.GetString((i % 2 == 0 ? email : sms).Unseal(sealedOnes[i])));
+    }
+
+    [Fact]
     public void An_empty_passphrase_is_not_sealed()
     {
         Assert.Throws<ArgumentException>(() => _sealer.Seal("email", ReadOnlySpan<byte>.Empty));
