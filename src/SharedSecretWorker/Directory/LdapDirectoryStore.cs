@@ -49,6 +49,13 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         _pool = new LdapConnectionPool(_factory, _options, logger);
     }
 
+    /// <summary>
+    /// Test seam for races: called with the DN after a write has read the entry and before it sends
+    /// its modify, on the pool thread. Integration tests use it to let "another writer" change the
+    /// entry in exactly that window; production code never sets it.
+    /// </summary>
+    internal Action<string>? BetweenReadAndModify { get; set; }
+
     private string TokenAttribute => _options.EnrollmentTokenAttribute;
 
     private bool RevocationInMetaInfo => _options.RevocationTokenAttribute == RevocationTokenAttribute.MetaInfo;
@@ -124,10 +131,10 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             {
                 var rootDse = Search(connection, new SearchRequest("", AnyObjectFilter, SearchScope.Base, SupportedControlAttribute));
                 var controls = rootDse.Entries.Count == 0 ? [] : Strings(rootDse.Entries[0], SupportedControlAttribute);
-                if (!controls.Contains(AssertionControl.Oid, StringComparer.Ordinal))
+                if (!controls.Contains(PostReadControl.Oid, StringComparer.Ordinal))
                 {
                     throw new DirectoryException(DirectoryFailure.Misconfigured,
-                        $"The server at {_factory.Endpoint} does not list the LDAP Assertion control ({AssertionControl.Oid}, RFC 4528) in its root DSE; "
+                        $"The server at {_factory.Endpoint} does not list the LDAP Post-Read control ({PostReadControl.Oid}, RFC 4527) in its root DSE; "
                         + $"the revocation writer needs it to keep exactly one {RevocationTokenKey} value when writers race.");
                 }
             }
@@ -139,15 +146,25 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
 
     private void CheckBase(LdapConnection connection, string dn, string key)
     {
+        int found;
+        DirectoryOperationException? error = null;
         try
         {
-            Search(connection, new SearchRequest(dn, AnyObjectFilter, SearchScope.Base, ObjectClassAttribute));
+            found = Search(connection, new SearchRequest(dn, AnyObjectFilter, SearchScope.Base, ObjectClassAttribute)).Entries.Count;
         }
         catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchObject)
         {
+            found = 0;
+            error = e;
+        }
+        // 389 DS answers a base search the bind may not read with success and no entry, rather than
+        // noSuchObject (it does not disclose existence), so both mean "not usable".
+        if (found != 1)
+        {
             throw new DirectoryException(DirectoryFailure.Misconfigured,
-                $"{DirectoryOptions.SectionName}:{key} '{dn}' does not exist on {_factory.Endpoint} (or the bind '{_options.BindDn}' may not see it): LDAP result 32 (noSuchObject).",
-                dn, LdapResultCodes.NoSuchObject, e);
+                $"{DirectoryOptions.SectionName}:{key} '{dn}' does not exist on {_factory.Endpoint}, or the bind '{_options.BindDn}' may not read it"
+                + (error is null ? " (the base search returned no entry)." : ": LDAP result 32 (noSuchObject)."),
+                dn, error is null ? null : LdapResultCodes.NoSuchObject, error);
         }
     }
 
@@ -167,6 +184,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             request.Modifications.Add(Modification(ObjectClassAttribute, DirectoryAttributeOperation.Add, ExtensibleObjectClass));
         // shrTok has Octet String syntax: the value is the token's ASCII bytes.
         request.Modifications.Add(Modification(TokenAttribute, DirectoryAttributeOperation.Replace, Encoding.ASCII.GetBytes(token)));
+        BetweenReadAndModify?.Invoke(entry.DistinguishedName);
         return Modify(connection, request, missing, operation, token, LdapResultCodes.AttributeOrValueExists, LdapResultCodes.ObjectClassViolation);
     }
 
@@ -200,33 +218,99 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     /// <summary>
     /// Revocation as the CA reads it: one metaInfo value <c>revShrTok:&lt;token&gt;</c>, every other
     /// value untouched, written in one modify that deletes the exact revShrTok values just read and
-    /// adds the new one (never a bare add, never a replace of the attribute).
-    /// Optimistic concurrency, so that racing writers still leave exactly one value:
-    /// - Old values exist: deleting a value that is no longer there fails the whole modify with
-    ///   noSuchAttribute (16); another writer changed the record, so re-read and retry.
-    /// - No old value: there is nothing to delete, and two first writers would both add. The modify
-    ///   then carries the Assertion control with <c>(!(metaInfo=revShrTok:*))</c>, evaluated by the
-    ///   server atomically with the modify; a writer that lost the race gets assertionFailed (122)
-    ///   and retries against the value the winner wrote.
-    /// Every successful modify removes all values present at that moment, so the record never
-    /// holds more than one, and each writer that "wins" has seen the previous winner's value:
-    /// no lost update.
-    /// The server matches metaInfo (Directory String, no matching rule declared, so 389 DS uses the
-    /// syntax's case-ignoring match) without regard to case; values whose key differs from
-    /// revShrTok only in case are treated as token values too, or the assertion would keep failing on them.
+    /// adds the new one (never a bare add of a second value, never a replace of the attribute).
+    ///
+    /// Optimistic concurrency, so that racing writers still end with exactly one value:
+    /// 1. Old values exist: deleting a value that is no longer there fails the whole modify with
+    ///    noSuchAttribute (16): another writer changed the record, so re-read and retry.
+    /// 2. No old value: there is nothing to delete, so two first writers can both add. A condition
+    ///    on the modify would close that gap (RFC 4528 Assertion control), but 389 DS 2.3 does not
+    ///    support it (unavailableCriticalExtension). Instead every modify carries the Post-Read
+    ///    control (RFC 4527): the server returns metaInfo as it is right after this modify,
+    ///    atomically with it. If other revShrTok values are there, they were added by modifies
+    ///    that came before ours, so ours is the latest: we delete exactly those values (see
+    ///    <see cref="RemoveSupersededValues"/>).
+    /// Why this converges: of two values present together, only the writer whose modify came
+    /// later sees the other in its post-read, so deletions never go both ways; the value of the
+    /// last modify is never deleted by anyone but a later writer; and every writer that sees a
+    /// duplicate removes it before returning. Every other metaInfo value (requestId, profileId,
+    /// anything another party adds meanwhile) is never named in a delete, so it survives.
+    /// The server compares metaInfo values ignoring case (Directory String, no matching rule
+    /// declared: 389 DS uses the syntax's case-ignoring match), so values are compared the same way here.
     /// </summary>
     private WriteAttempt ReplaceRevocationValue(LdapConnection connection, string dn, string token, string operation)
     {
         var record = ReadRecord(connection, dn, MetaInfoAttribute);
         var old = RevocationValues(record);
+        var mine = Encoding.UTF8.GetBytes(RevocationTokenPrefix + token);
         var request = new ModifyRequest(record.DistinguishedName);
         if (old.Count > 0)
             request.Modifications.Add(Modification(MetaInfoAttribute, DirectoryAttributeOperation.Delete, [.. old]));
-        else
-            request.Controls.Add(AssertionControl.NoValueStartingWith(MetaInfoAttribute, RevocationTokenPrefix));
-        request.Modifications.Add(Modification(MetaInfoAttribute, DirectoryAttributeOperation.Add, Encoding.UTF8.GetBytes(RevocationTokenPrefix + token)));
-        return Modify(connection, request, DirectoryFailure.UnknownSerial, operation, token,
-            LdapResultCodes.NoSuchAttribute, LdapResultCodes.AssertionFailed, LdapResultCodes.AttributeOrValueExists);
+        request.Modifications.Add(Modification(MetaInfoAttribute, DirectoryAttributeOperation.Add, mine));
+        request.Controls.Add(PostReadControl.For(MetaInfoAttribute));
+        BetweenReadAndModify?.Invoke(record.DistinguishedName);
+        DirectoryResponse response;
+        try
+        {
+            response = connection.SendRequest(request, _options.OperationTimeout);
+        }
+        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is LdapResultCodes.NoSuchAttribute or LdapResultCodes.AttributeOrValueExists)
+        {
+            return WriteAttempt.Raced(LdapFailures.ResultCode(e)!.Value);
+        }
+        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchObject)
+        {
+            throw Missing(DirectoryFailure.UnknownSerial, record.DistinguishedName, e);
+        }
+        catch (DirectoryOperationException e)
+        {
+            throw LdapFailures.Classify(e, operation, record.DistinguishedName, DirectoryFailure.UnknownSerial, token);
+        }
+        var after = PostReadControl.Values(response, MetaInfoAttribute)
+            ?? throw new DirectoryException(DirectoryFailure.Misconfigured,
+                $"{operation} on '{record.DistinguishedName}': the server accepted the critical Post-Read control ({PostReadControl.Oid}) but returned no entry.",
+                record.DistinguishedName);
+        var superseded = RevocationValueBytes(after).Where(v => !SameValue(v, mine)).ToList();
+        if (superseded.Count > 0)
+            RemoveSupersededValues(connection, record.DistinguishedName, mine, superseded, operation);
+        return WriteAttempt.Done(new DirectoryWrite(record.DistinguishedName, Changed: true, Attempts: 1));
+    }
+
+    /// <summary>
+    /// Deletes revShrTok values that a racing writer added before our modify (seen in our
+    /// post-read). Only those exact values are ever deleted, never one seen later: a later value
+    /// belongs to a writer that came after us and wins. If a delete finds a value gone
+    /// (noSuchAttribute), re-read: once our own value is gone, a later writer superseded us and
+    /// cleans up itself; otherwise retry with the values still present.
+    /// </summary>
+    private void RemoveSupersededValues(LdapConnection connection, string dn, byte[] mine, List<byte[]> superseded, string operation)
+    {
+        for (var attempt = 0; attempt <= _options.MaxConcurrencyRetries; attempt++)
+        {
+            var request = new ModifyRequest(dn);
+            request.Modifications.Add(Modification(MetaInfoAttribute, DirectoryAttributeOperation.Delete, [.. superseded]));
+            try
+            {
+                connection.SendRequest(request, _options.OperationTimeout);
+                _logger.LogDebug("{Operation}: removed {Count} revShrTok value(s) a racing writer added before us", operation, superseded.Count);
+                return;
+            }
+            catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchAttribute)
+            {
+                var now = RevocationValueBytes(Values(ReadRecord(connection, dn, MetaInfoAttribute), MetaInfoAttribute));
+                if (!now.Any(v => SameValue(v, mine))) return;
+                superseded = superseded.Where(s => now.Any(v => SameValue(v, s))).ToList();
+                if (superseded.Count == 0) return;
+            }
+            catch (DirectoryOperationException e)
+            {
+                throw LdapFailures.Classify(e, operation, dn, DirectoryFailure.UnknownSerial);
+            }
+        }
+        throw new DirectoryException(DirectoryFailure.Conflict,
+            $"{operation} on '{dn}' failed: other writers kept changing the record while duplicate {RevocationTokenKey} values were being removed "
+            + $"({DirectoryOptions.SectionName}:MaxConcurrencyRetries is {_options.MaxConcurrencyRetries}); LDAP result 16 (NoSuchAttribute).",
+            dn, LdapResultCodes.NoSuchAttribute);
     }
 
     /// <summary>Deletes the exact revShrTok values read; if they changed meanwhile, re-read and retry.</summary>
@@ -437,13 +521,17 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             throw new ArgumentException($"A token is single-line standard base64; character {bad + 1} is not (U+{(int)token[bad]:X4}).", nameof(token));
     }
 
-    private static List<byte[]> RevocationValues(SearchResultEntry record)
+    private static List<byte[]> RevocationValues(SearchResultEntry record) => RevocationValueBytes(Values(record, MetaInfoAttribute));
+
+    /// <summary>The metaInfo values that are revocation tokens (key compared as the server compares values: ignoring case).</summary>
+    private static List<byte[]> RevocationValueBytes(IEnumerable<byte[]> metaInfo)
     {
         var prefix = Encoding.UTF8.GetBytes(RevocationTokenPrefix);
-        return Values(record, MetaInfoAttribute)
-            .Where(v => v.Length >= prefix.Length && Ascii.EqualsIgnoreCase(v.AsSpan(0, prefix.Length), prefix))
-            .ToList();
+        return metaInfo.Where(v => v.Length >= prefix.Length && Ascii.EqualsIgnoreCase(v.AsSpan(0, prefix.Length), prefix)).ToList();
     }
+
+    /// <summary>Equality as 389 DS applies it to metaInfo values (case-ignoring; tokens are ASCII).</summary>
+    private static bool SameValue(byte[] a, byte[] b) => Ascii.EqualsIgnoreCase(a, b);
 
     private static List<byte[]> Values(SearchResultEntry entry, string attribute)
     {

@@ -45,7 +45,7 @@ internal static class LdapFailures
         LdapResultCodes.InsufficientAccessRights => DirectoryFailure.Forbidden,
         LdapResultCodes.InvalidCredentials or LdapResultCodes.InappropriateAuthentication
             or LdapResultCodes.StrongerAuthRequired or LdapResultCodes.ConfidentialityRequired => DirectoryFailure.AuthenticationFailed,
-        LdapResultCodes.NoSuchAttribute or LdapResultCodes.AttributeOrValueExists or LdapResultCodes.AssertionFailed => DirectoryFailure.Conflict,
+        LdapResultCodes.NoSuchAttribute or LdapResultCodes.AttributeOrValueExists => DirectoryFailure.Conflict,
         _ when LdapResultCodes.IsTransient(code) => DirectoryFailure.Unavailable,
         _ => DirectoryFailure.Rejected,
     };
@@ -60,7 +60,6 @@ internal static class LdapFailures
 
     public static string NameOf(int code) => code switch
     {
-        LdapResultCodes.AssertionFailed => "assertionFailed",
         LdapResultCodes.ServerDown => "server down",
         LdapResultCodes.LocalError => "local error",
         LdapResultCodes.Timeout => "timeout",

@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Directory;
 
 /// <summary>
-/// LDAP result codes this store acts on (RFC 4511 appendix A; RFC 4528 for assertionFailed), and
+/// LDAP result codes this store acts on (RFC 4511 appendix A), and
 /// the client-side codes S.DS.P reports from libldap (it maps libldap's negative codes to the
 /// Windows numbering: server down 81, timeout 85, connect error 91, ...).
 /// </summary>
@@ -41,7 +41,6 @@ internal static class LdapResultCodes
     public const int Timeout = 85;
     public const int FilterError = 87;
     public const int ConnectError = 91;
-    public const int AssertionFailed = 122;
 
     /// <summary>Server and connection conditions that may clear by themselves.</summary>
     public static bool IsTransient(int code) => code is TimeLimitExceeded or AdminLimitExceeded or Busy or Unavailable

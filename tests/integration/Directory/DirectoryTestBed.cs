@@ -94,12 +94,16 @@ internal sealed class DirectoryTestBed : IDisposable
     }
 
     /// <summary>Creates a certificate record like the CA's, with requestId and profileId in metaInfo; returns its DN.</summary>
-    public string CreateRecord(CertificateSerial serial, params string[] extraMetaInfo)
+    public string CreateRecord(CertificateSerial serial, params string[] extraMetaInfo) => CreateRecord(serial, false, extraMetaInfo);
+
+    /// <summary>As above; <paramref name="extensible"/> adds objectClass extensibleObject (for the shrTok variant).</summary>
+    public string CreateRecord(CertificateSerial serial, bool extensible, params string[] extraMetaInfo)
     {
         var dn = $"cn={serial.Decimal},{RepositoryBase}";
         object[] metaInfo = [RequestIdValue, ProfileIdValue, .. extraMetaInfo];
+        object[] classes = extensible ? ["top", "certificateRecord", "extensibleObject"] : ["top", "certificateRecord"];
         Admin.SendRequest(new AddRequest(dn,
-            new DirectoryAttribute("objectClass", "top", "certificateRecord"),
+            new DirectoryAttribute("objectClass", classes),
             new DirectoryAttribute("cn", serial.Decimal),
             new DirectoryAttribute("serialno", serial.Decimal),
             new DirectoryAttribute("certStatus", "VALID"),

@@ -42,9 +42,17 @@ internal sealed class TcpForwarder : IAsyncDisposable
     {
         foreach (var socket in _sockets.Keys)
         {
-            socket.Client.LingerState = new LingerOption(true, 0);
-            socket.Dispose();
             _sockets.TryRemove(socket, out _);
+            try
+            {
+                // Reset rather than close gracefully: the client sees the connection die at once.
+                socket.Client?.Close(0);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The pump closed it already.
+            }
+            socket.Dispose();
         }
     }
 

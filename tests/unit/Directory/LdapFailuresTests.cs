@@ -18,7 +18,7 @@ public sealed class LdapFailuresTests
     [InlineData(85, DirectoryFailure.Unavailable)]
     [InlineData(91, DirectoryFailure.Unavailable)]
     [InlineData(3, DirectoryFailure.Unavailable)]
-    [InlineData(122, DirectoryFailure.Conflict)]
+    [InlineData(16, DirectoryFailure.Conflict)]
     public void Result_codes_map_to_what_the_caller_does(int code, DirectoryFailure expected)
         => Assert.Equal(expected, LdapFailures.KindOf(code, DirectoryFailure.UnknownSerial));
 
