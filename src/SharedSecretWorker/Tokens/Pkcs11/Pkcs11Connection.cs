@@ -24,4 +24,11 @@ internal sealed class Pkcs11Connection(ISlot slot, ISession anchor, IObjectHandl
 
     /// <summary>Sessions opened under another generation are closed instead of reused.</summary>
     public int Generation { get; } = generation;
+
+    /// <summary>
+    /// Set when the token invalidated this connection's session handles (C_CloseAllSessions, device
+    /// removed). Such handles are dropped, never passed to C_CloseSession: modules may hand the same
+    /// number to a new session, and closing it would close someone else's.
+    /// </summary>
+    public bool HandlesInvalid { get; set; }
 }

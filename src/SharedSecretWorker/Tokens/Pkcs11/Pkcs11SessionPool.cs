@@ -89,7 +89,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        while (_idle.TryTake(out var session)) CloseWork(session);
+        while (_idle.TryTake(out var session)) Release(session, close: !session.Connection.HandlesInvalid);
         lock (_connectionLock)
         {
             if (_connection is not null) CloseQuietly(_connection.Anchor);
@@ -112,12 +112,20 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
         catch (Pkcs11Exception e)
         {
-            if (session is not null) CloseWork(session);
-            if (!Pkcs11ReturnCodes.IsTransient(e.RV))
+            // Any failure while the anchor is gone (login lost, sessions closed under us) is the
+            // connection's fault, whatever code the module chose (SoftHSM2 answers C_GenerateKey with
+            // CKR_FUNCTION_FAILED when the login vanishes mid-call).
+            var anchor = Check(connection);
+            var handleInvalid = anchor == AnchorState.HandleInvalid || e.RV is CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED;
+            if (session is not null) Release(session, close: !handleInvalid);
+            if (anchor != AnchorState.Alive)
+            {
+                Disconnect(connection, e.RV, anchor);
+            }
+            else if (!Pkcs11ReturnCodes.IsTransient(e.RV))
             {
                 throw new TokenEngineException($"The HSM refused {what}: {e.RV} ({e.Method}).", e);
             }
-            if (Pkcs11ReturnCodes.NeedsReconnect(e.RV) && !IsAlive(connection)) Disconnect(connection, e.RV);
             throw new HsmUnavailableException($"The HSM failed during {what}: {e.RV} ({e.Method}); the next call opens new sessions.", e);
         }
         catch when (session is not null)
@@ -132,13 +140,13 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         while (_idle.TryTake(out var pooled))
         {
-            if (pooled.Generation == connection.Generation) return pooled;
-            // Opened under a connection that no longer exists: its handle may be stale or reused.
-            CloseWork(pooled);
+            if (ReferenceEquals(pooled.Connection, connection)) return pooled;
+            // Opened under a connection that no longer exists.
+            Release(pooled, close: !pooled.Connection.HandlesInvalid);
         }
         // Read-only is enough: key generation, encryption, wrapping and C_CreateObject of session
         // objects are all allowed in an R/O user session (PKCS#11 v2.40 §5.6, session states).
-        var session = new Pkcs11PooledSession(connection.Slot.OpenSession(SessionType.ReadOnly), connection.Generation);
+        var session = new Pkcs11PooledSession(connection.Slot.OpenSession(SessionType.ReadOnly), connection);
         var open = Interlocked.Increment(ref _openSessions);
         int peak;
         while (open > (peak = Volatile.Read(ref _peakOpenSessions)) && Interlocked.CompareExchange(ref _peakOpenSessions, open, peak) != peak)
@@ -147,10 +155,11 @@ internal sealed class Pkcs11SessionPool : IDisposable
         return session;
     }
 
-    private void CloseWork(Pkcs11PooledSession session)
+    private void Release(Pkcs11PooledSession session, bool close)
     {
         Interlocked.Decrement(ref _openSessions);
-        CloseQuietly(session.Session);
+        if (close) CloseQuietly(session.Session);
+        else Abandon(session.Session);
     }
 
     private Pkcs11Connection Connect(string what)
@@ -224,28 +233,39 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
     }
 
-    private static bool IsAlive(Pkcs11Connection connection)
+    private static AnchorState Check(Pkcs11Connection connection)
     {
         try
         {
             var state = connection.Anchor.GetSessionInfo().State;
-            return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS;
+            return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? AnchorState.Alive : AnchorState.LoggedOut;
         }
         catch (Pkcs11Exception)
         {
-            return false;
+            return AnchorState.HandleInvalid;
         }
     }
 
-    private void Disconnect(Pkcs11Connection connection, CKR cause)
+    private void Disconnect(Pkcs11Connection connection, CKR cause, AnchorState anchor)
     {
         lock (_connectionLock)
         {
+            if (anchor == AnchorState.HandleInvalid) connection.HandlesInvalid = true;
             if (!ReferenceEquals(_connection, connection)) return;
             _connection = null;
         }
-        _logger.LogWarning("HSM connection {Generation} to token {TokenLabel} lost ({Cause}); reconnecting on the next call.", connection.Generation, _options.TokenLabel, cause);
-        CloseQuietly(connection.Anchor);
+        _logger.LogWarning("HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.",
+            connection.Generation, _options.TokenLabel, cause, anchor);
+        if (anchor == AnchorState.HandleInvalid) Abandon(connection.Anchor);
+        else CloseQuietly(connection.Anchor);
+    }
+
+    /// <summary>Forgets a session whose handle is no longer ours, without calling C_CloseSession on it.</summary>
+    private static void Abandon(ISession session)
+    {
+        // Pkcs11Interop's Session closes its handle only in Dispose (its finalizer does not), so an
+        // abandoned session is simply left to the garbage collector.
+        _ = session;
     }
 
     private static void CloseQuietly(ISession session)

@@ -1,0 +1,14 @@
+using SharedSecretWorker.Tokens;
+
+namespace SharedSecretWorker.Tests.Integration.Tokens;
+
+/// <summary>One entry of shared/vectors/tokens.json.</summary>
+internal sealed record TokenVector(string Name, string KeyWrapName, string Passphrase, string Token, string TokenMultiLine)
+{
+    public KeyWrap KeyWrap => KeyWrapName switch
+    {
+        "RSA-PKCS1-v1_5" => KeyWrap.Pkcs1,
+        "RSA-OAEP-SHA256" => KeyWrap.Oaep,
+        _ => throw new InvalidOperationException($"Vector {Name}: unknown keyWrap '{KeyWrapName}'."),
+    };
+}
