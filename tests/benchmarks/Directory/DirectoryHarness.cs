@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Directory;
+
+namespace SharedSecretWorker.Benchmarks.Directory;
+
+/// <summary>
+/// Enrollment-token writes per second against the stack's 389 DS at 1, 2, 4 and 8 connections:
+/// the worker's <see cref="IDirectoryStore"/> (search by uid, then one modify) next to
+/// <c>ldapmodify</c> applying the same LDIF (one process per stream, each fed a chunk).
+/// Both bind as the worker's least-privileged account. Targets are the stack's uid=user0001..userNNNN.
+/// </summary>
+internal sealed class DirectoryHarness : IHarness
+{
+    private const int DefaultWrites = 2000;
+    private const int TokenBytes = 270;
+    private const string UserPrefix = "user";
+    private static readonly int[] DefaultStreams = [1, 2, 4, 8];
+
+    public string Name => "directory";
+
+    public string Description => "shrTok modifies/s at 1, 2, 4, 8 connections: IDirectoryStore vs ldapmodify (args: [--writes N] [--streams 1,2,4,8] [--env stack.env])";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var writes = DefaultWrites;
+        var streams = DefaultStreams;
+        string? envPath = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--writes" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
+                    writes = n; i++; break;
+                case "--streams" when i + 1 < args.Length:
+                    streams = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--env" when i + 1 < args.Length:
+                    envPath = args[++i]; break;
+                default:
+                    Console.Error.WriteLine($"directory: unknown or incomplete argument '{args[i]}'. {Description}");
+                    return 2;
+            }
+        }
+
+        var stack = StackFile.Load(envPath);
+        var peopleBase = stack.Get("STACK_PEOPLE_BASE");
+        var work = Path.Combine(Path.GetTempPath(), "shrtok-directory-bench-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(work);
+        try
+        {
+            // One LDIF: "replace: shrTok" on user0001..userN with fresh tokens. The store's workload is
+            // parsed back from it, so both sides do exactly the same modifications.
+            var ldif = Path.Combine(work, "tokens.ldif");
+            await File.WriteAllTextAsync(ldif, BuildLdif(writes, peopleBase), cancellationToken);
+            var targets = ParseLdif(await File.ReadAllTextAsync(ldif, cancellationToken));
+
+            Console.WriteLine($"directory: {targets.Count} shrTok replacements per run on {UserPrefix}0001..{UserPrefix}{targets.Count:0000} at {stack.Get("STACK_LDAP_URL")}, bind {stack.Get("STACK_LDAP_WORKER_DN")}");
+            // Warm-up: the store adds objectClass extensibleObject where it is missing (ldapmodify's
+            // plain replace would fail there), and the server's caches get the entries.
+            await RunStoreAsync(stack, targets, streams.Max(), cancellationToken);
+
+            var rows = new List<(int Streams, double Store, double StoreMs, double Tool, double ToolMs)>();
+            foreach (var n in streams)
+            {
+                var store = await RunStoreAsync(stack, targets, n, cancellationToken);
+                var tool = await RunLdapModifyAsync(stack, work, targets, n, cancellationToken);
+                rows.Add((n, targets.Count / store.TotalSeconds, store.TotalMilliseconds * n / targets.Count,
+                    targets.Count / tool.TotalSeconds, tool.TotalMilliseconds * n / targets.Count));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| connections | IDirectoryStore modifies/s | ms per modify | ldapmodify modifies/s | ms per modify | store / ldapmodify |");
+            Console.WriteLine("|------------:|---------------------------:|--------------:|----------------------:|--------------:|-------------------:|");
+            foreach (var r in rows)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {r.Streams,11} | {r.Store,26:0} | {r.StoreMs,13:0.00} | {r.Tool,21:0} | {r.ToolMs,13:0.00} | {r.Store / r.Tool,18:0.00} |"));
+            }
+            Console.WriteLine();
+            Console.WriteLine("IDirectoryStore does the CA's (uid=...) subtree search and then the modify (two round trips) per write; ldapmodify only the modify.");
+            Console.WriteLine("ldapmodify: one process per connection, each applying its chunk of the same LDIF; process start-up is included.");
+            return 0;
+        }
+        finally
+        {
+            System.IO.Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static string BuildLdif(int writes, string peopleBase)
+    {
+        var text = new StringBuilder();
+        for (var i = 1; i <= writes; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"dn: uid={UserPrefix}{i:0000},{peopleBase}\n")
+                .Append("changetype: modify\nreplace: shrTok\n")
+                .Append("shrTok: ").Append(Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes))).Append("\n-\n\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>(uid, token) of each LDIF record, in order.</summary>
+    private static List<(string Uid, string Token, string Record)> ParseLdif(string ldif)
+    {
+        var targets = new List<(string, string, string)>();
+        foreach (var record in ldif.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = record.Split('\n');
+            var dn = lines.Single(l => l.StartsWith("dn: ", StringComparison.Ordinal))["dn: ".Length..];
+            var uid = dn[(dn.IndexOf('=') + 1)..dn.IndexOf(',')];
+            var token = lines.Single(l => l.StartsWith("shrTok: ", StringComparison.Ordinal))["shrTok: ".Length..];
+            targets.Add((uid, token, record + "\n\n"));
+        }
+        return targets;
+    }
+
+    private static async Task<TimeSpan> RunStoreAsync(StackFile stack, List<(string Uid, string Token, string Record)> targets, int connections, CancellationToken cancellationToken)
+    {
+        var options = new DirectoryOptions
+        {
+            Url = stack.Get("STACK_LDAP_URL"),
+            BindDn = stack.Get("STACK_LDAP_WORKER_DN"),
+            BindPasswordFile = stack.Get("STACK_LDAP_WORKER_PASSWORD_FILE"),
+            PeopleBase = stack.Get("STACK_PEOPLE_BASE"),
+            CertificateRepositoryBase = stack.Get("STACK_CERT_REPOSITORY_BASE"),
+            MaxConnections = connections,
+        };
+        using var store = new LdapDirectoryStore(Options.Create(options), NullLogger<LdapDirectoryStore>.Instance);
+        // Dial every connection before the clock starts; ldapmodify's connect is inside its time, see the note.
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => store.CheckAsync(cancellationToken)));
+
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < targets.Count)
+                await store.StoreEnrollmentTokenAsync(targets[i].Uid, targets[i].Token, cancellationToken);
+        }, cancellationToken)));
+        return clock.Elapsed;
+    }
+
+    private static async Task<TimeSpan> RunLdapModifyAsync(StackFile stack, string work, List<(string Uid, string Token, string Record)> targets, int streams, CancellationToken cancellationToken)
+    {
+        var chunks = new List<string>();
+        for (var s = 0; s < streams; s++)
+        {
+            var path = Path.Combine(work, $"chunk-{streams}-{s}.ldif");
+            await File.WriteAllTextAsync(path, string.Concat(targets.Where((_, i) => i % streams == s).Select(t => t.Record)), cancellationToken);
+            chunks.Add(path);
+        }
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(chunks.Select(chunk => RunProcessAsync("ldapmodify",
+            ["-x", "-H", stack.Get("STACK_LDAP_URL"), "-D", stack.Get("STACK_LDAP_WORKER_DN"), "-y", stack.Get("STACK_LDAP_WORKER_PASSWORD_FILE"), "-f", chunk],
+            cancellationToken)));
+        var elapsed = clock.Elapsed;
+        foreach (var (code, error) in results)
+        {
+            if (code != 0) throw new InvalidOperationException($"ldapmodify exited with {code}: {error.Trim()}");
+        }
+        return elapsed;
+    }
+
+    private static async Task<(int Code, string Error)> RunProcessAsync(string file, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        await output;
+        return (process.ExitCode, await error);
+    }
+}
