@@ -35,9 +35,14 @@ internal static class RequestBody
         return buffer.ToArray();
     }
 
-    /// <summary>The parser the worker uses, knowing the channels configured here (Delivery:Channels).</summary>
+    /// <summary>
+    /// The parser the worker uses, knowing the channels configured here: like the worker, a channel
+    /// whose CertificateFile is empty is switched off (Delivery:Channels:NAME:CertificateFile).
+    /// </summary>
     public static RequestParser ParserFor(IConfiguration configuration) =>
-        new(configuration.GetSection(DeliveryOptions.SectionName).GetSection("Channels").GetChildren().Select(c => c.Key));
+        new(configuration.GetSection(DeliveryOptions.SectionName).GetSection("Channels").GetChildren()
+            .Where(c => !string.IsNullOrWhiteSpace(c["CertificateFile"]))
+            .Select(c => c.Key));
 
     /// <summary>A new request id: unique, in the contract's alphabet.</summary>
     public static string NewRequestId() => "shrtok-" + Guid.NewGuid().ToString("N");
