@@ -27,6 +27,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMessage>> _results = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DeliveryNotice>> _notices = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Body, string Code, string Reason)> _deadLetters = new();
+    private readonly ConcurrentQueue<DeliveryNotice> _noticesInOrder = new();
     private IHost? _host;
     private IConnection? _admin;
     private IChannel? _observer;
@@ -48,10 +49,23 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     /// <summary>Starts the worker with the stack's configuration plus <paramref name="overrides"/> (configuration keys with ':').</summary>
     public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var worker = new WorkerUnderTest("shrtok.t" + Guid.NewGuid().ToString("N")[..10]);
+        var worker = new WorkerUnderTest(NewPrefix());
         await worker.StartCoreAsync(overrides ?? new Dictionary<string, string?>());
         return worker;
     }
+
+    /// <summary>
+    /// Only the observing side, for a worker run elsewhere (a separate process in the fault tests)
+    /// with <see cref="Configuration"/>: records the results, notices and dead letters of a fresh topology.
+    /// </summary>
+    public static async Task<WorkerUnderTest> ObserveAsync()
+    {
+        var worker = new WorkerUnderTest(NewPrefix());
+        await worker.ObserveCoreAsync();
+        return worker;
+    }
+
+    private static string NewPrefix() => "shrtok.t" + Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>The worker configuration for the stack (worker.env) plus this instance's topology names.</summary>
     public Dictionary<string, string?> Configuration(IReadOnlyDictionary<string, string?> overrides)
@@ -91,10 +105,10 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         _host = builder.Build();
         await _host.StartAsync();
 
-        await ObserveAsync();
+        await ObserveCoreAsync();
     }
 
-    private async Task ObserveAsync()
+    private async Task ObserveCoreAsync()
     {
         var factory = new ConnectionFactory
         {
@@ -108,6 +122,14 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         _admin = await factory.CreateConnectionAsync();
         _observer = await _admin.CreateChannelAsync();
         _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));
+        // Declared as the worker declares them (Consuming/Topology), so that observing can start
+        // before a separate worker process has run; declaring the same again is a no-op.
+        await _observer.ExchangeDeclareAsync(ResultsExchange, ExchangeType.Topic, durable: true);
+        await _observer.ExchangeDeclareAsync(NoticesExchange, ExchangeType.Topic, durable: true);
+        await _observer.ExchangeDeclareAsync(Prefix + ".dead-letter", ExchangeType.Fanout, durable: true);
+        await _observer.QueueDeclareAsync(DeadLetterQueue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+        await _observer.QueueBindAsync(DeadLetterQueue, Prefix + ".dead-letter", "");
 
         var results = await _observer.QueueDeclareAsync("", false, true, true);
         await _observer.QueueBindAsync(results.QueueName, ResultsExchange, "#");
@@ -123,6 +145,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         {
             var notice = MessageJson.ReadNotice(body);
             _notices.GetOrAdd(notice.RequestId, _ => new ConcurrentQueue<DeliveryNotice>()).Enqueue(notice);
+            _noticesInOrder.Enqueue(notice);
         });
 
         await ConsumeAsync(DeadLetterQueue, (properties, body) =>
@@ -176,6 +199,13 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     /// <summary>Waits for the result of <paramref name="requestId"/>.</summary>
     public Task<ResultMessage> ResultAsync(string requestId, TimeSpan? timeout = null) =>
         ResultSlot(requestId).Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Results received so far.</summary>
+    public IReadOnlyList<ResultMessage> Results =>
+        _results.Values.Where(r => r.Task.IsCompletedSuccessfully).Select(r => r.Task.Result).ToList();
+
+    /// <summary>Every notice received so far, in arrival order (one consumer: the broker's order).</summary>
+    public IReadOnlyList<DeliveryNotice> Notices => _noticesInOrder.ToArray();
 
     /// <summary>Notices seen for <paramref name="requestId"/>.</summary>
     public IReadOnlyCollection<DeliveryNotice> NoticesOf(string requestId) =>

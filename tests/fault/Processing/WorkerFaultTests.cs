@@ -1,0 +1,117 @@
+using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Tests.Fault.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
+
+namespace SharedSecretWorker.Tests.Fault.Processing;
+
+/// <summary>
+/// The worker as a real process on the real stack, hurt while it works: killed, stopped, or with
+/// its directory gone. Each test asserts outcomes: every request has a final result, none failed,
+/// and for every uid the last notice opens the token the directory holds.
+/// </summary>
+public sealed class WorkerFaultTests
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Killed_with_SIGKILL_in_the_middle_of_1000_queued_requests_nothing_is_lost()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var configuration = observer.Configuration(new Dictionary<string, string?>());
+        // 900 users, 100 of them twice: the second request for a uid must win.
+        var uids = Enumerable.Range(1001, 900).Select(Uid).Concat(Enumerable.Range(1001, 100).Select(Uid)).ToList();
+
+        using (var first = WorkerProcess.Start(configuration))
+        {
+            await first.WaitUntilConsumingAsync();
+            // The worker has declared its queues: now queue the whole batch, then kill it mid-way.
+            var ids = await PublishAsync(observer, uids);
+            await WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
+            first.Kill();
+            Assert.True(observer.Results.Count < ids.Count, "the kill came after the batch was done: the test proves nothing");
+
+            using var second = WorkerProcess.Start(configuration);
+            await second.WaitUntilConsumingAsync();
+            await AllSettledAsync(observer, ids);
+        }
+        Invariant.HoldsForEveryUid(observer, uids);
+        Assert.Empty(observer.DeadLetters);
+    }
+
+    [Fact]
+    public async Task Directory_stopped_for_20_seconds_mid_batch_no_request_fails()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var configuration = observer.Configuration(new Dictionary<string, string?>());
+        var uids = Enumerable.Range(1401, 400).Select(Uid).ToList();
+        using var worker = WorkerProcess.Start(configuration);
+        await worker.WaitUntilConsumingAsync();
+        var ids = await PublishAsync(observer, uids);
+        await WaitForResultsAsync(observer, 50, TimeSpan.FromMinutes(2));
+
+        await Stack.StopAsync("directory");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await Stack.StartAsync("directory");
+        }
+        await AllSettledAsync(observer, ids);
+        Invariant.HoldsForEveryUid(observer, uids);
+        Assert.Empty(observer.DeadLetters);
+        // The worker still consumes: a request sent after the outage completes.
+        var after = await observer.EnrollAsync(Uid(1401));
+        Assert.Equal(ResultStatus.Stored, (await observer.ResultAsync(after)).Status);
+    }
+
+    [Fact]
+    public async Task SIGTERM_mid_batch_exits_cleanly_and_a_restart_finishes_the_batch()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var configuration = observer.Configuration(new Dictionary<string, string?>());
+        var uids = Enumerable.Range(1801, 200).Select(Uid).ToList();
+        List<string> ids;
+        using (var first = WorkerProcess.Start(configuration))
+        {
+            await first.WaitUntilConsumingAsync();
+            ids = await PublishAsync(observer, uids);
+            await WaitForResultsAsync(observer, 40, TimeSpan.FromMinutes(2));
+            first.Terminate();
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        using var second = WorkerProcess.Start(configuration);
+        await second.WaitUntilConsumingAsync();
+        await AllSettledAsync(observer, ids);
+        Invariant.HoldsForEveryUid(observer, uids);
+        Assert.Empty(observer.DeadLetters);
+    }
+
+    private static string Uid(int n) => $"user{n:D4}";
+
+    private static async Task<List<string>> PublishAsync(WorkerUnderTest observer, IEnumerable<string> uids)
+    {
+        var ids = new List<string>();
+        foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "fault"));
+        return ids;
+    }
+
+    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (observer.Results.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count} within {timeout}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Every request has a final result and all of them are stored.</summary>
+    private static async Task AllSettledAsync(WorkerUnderTest observer, IReadOnlyList<string> ids)
+    {
+        var results = await Task.WhenAll(ids.Select(id => observer.ResultAsync(id, Drain)));
+        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
+        Assert.True(failed.Count == 0, string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
+    }
+}
