@@ -11,9 +11,12 @@ public interface ITokenEncryptor : IAsyncDisposable
     string Description { get; }
 
     /// <summary>
-    /// Start-up check: connects, logs in, finds the issuance protection key and makes one throw-away
-    /// token with the configured key wrap. Idempotent; fails with <see cref="TokenEngineException"/>
-    /// when the configuration cannot work, <see cref="HsmUnavailableException"/> when the HSM is down.
+    /// Start-up and health check. The first successful call connects, logs in, finds the issuance
+    /// protection key, checks the mechanisms and makes one throw-away token with the configured key
+    /// wrap (deciding, on an HSM without OAEP-SHA-256, whether Hsm:AllowSoftwareKeyWrap applies).
+    /// Later calls make one throw-away token, so they tell whether the HSM works now (circuit
+    /// breakers). Fails with <see cref="TokenEngineException"/> when the configuration cannot work,
+    /// <see cref="HsmUnavailableException"/> when the HSM is unavailable.
     /// </summary>
     ValueTask ProbeAsync(CancellationToken cancellationToken);
 

@@ -132,7 +132,39 @@ public sealed class Pkcs11SessionPoolTests
 
         // Only HsmUnavailableException escaped (anything else would have faulted the loop).
         Assert.True(succeeded > 0);
-        Assert.True(encryptor.Pool.Generation is >= 2 and <= 4, string.Join("\n", logger.Entries.Select(e => e.Message)));
+        // Each reset costs one reconnect, or two when SoftHSM2's logout of C_CloseAllSessions lands
+        // after the new anchor logged in (C_Login said CKR_USER_ALREADY_LOGGED_IN): then the next
+        // call sees CKR_USER_NOT_LOGGED_IN and the pool logs in once more.
+        Assert.True(encryptor.Pool.Generation is >= 2 and <= 7, string.Join("\n", logger.Entries.Select(e => e.Message)));
         Assert.Equal("final", decryptor.DecryptToString(await encryptor.EncryptAsync("final"u8.ToArray(), CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Probe_after_start_up_is_a_live_check_that_recovers_after_sessions_are_invalidated()
+    {
+        await using var encryptor = StackHsm.Encryptor(KeyWrap.Pkcs1, maxSessions: 2);
+        await encryptor.ProbeAsync(CancellationToken.None);
+        var before = encryptor.Pool.Operations;
+        await encryptor.ProbeAsync(CancellationToken.None);
+        // A cached "healthy" would not touch the HSM; the daemon's circuit breaker relies on this.
+        Assert.Equal(before + 1, encryptor.Pool.Operations);
+
+        encryptor.Pool.CloseAllSessionsOnSlot();
+        var failures = 0;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                await encryptor.ProbeAsync(CancellationToken.None);
+                break;
+            }
+            catch (HsmUnavailableException)
+            {
+                failures++;
+            }
+        }
+        Assert.InRange(failures, 0, 1);
+        await encryptor.ProbeAsync(CancellationToken.None);
+        Assert.True(encryptor.Pool.Generation >= 2);
     }
 }

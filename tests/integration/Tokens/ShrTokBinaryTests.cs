@@ -67,7 +67,9 @@ public sealed class ShrTokBinaryTests
         var made = await ProcessRun.RunAsync("dotnet", [ShrTok, "token", "--oaep", "--generate"], environment: environment);
         Assert.True(made.ExitCode == 0, made.Error);
         Assert.Contains("warn", made.Error, StringComparison.Ordinal);
-        var shown = made.Error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[^1];
+        // The console logger writes on its own thread: find the passphrase by its heading, not by position.
+        var lines = made.Error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var shown = lines[Array.FindIndex(lines, l => l.StartsWith("Generated passphrase", StringComparison.Ordinal)) + 1];
         using var decryptor = StackHsm.Decryptor(KeyWrap.Oaep);
         Assert.Equal(shown, decryptor.DecryptToString(made.OutText));
         Assert.DoesNotContain(shown, made.OutText, StringComparison.Ordinal);

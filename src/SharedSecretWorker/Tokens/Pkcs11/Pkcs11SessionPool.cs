@@ -28,6 +28,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private int _generation;
     private int _openSessions;
     private int _peakOpenSessions;
+    private long _operations;
     private bool _everConnected;
     private bool _disposed;
 
@@ -48,6 +49,9 @@ internal sealed class Pkcs11SessionPool : IDisposable
 
     /// <summary>Work sessions open now (the anchor not counted).</summary>
     public int OpenSessions => Volatile.Read(ref _openSessions);
+
+    /// <summary>Operations run on the HSM so far (successful or not).</summary>
+    public long Operations => Interlocked.Read(ref _operations);
 
     /// <summary>Most work sessions ever open at once; never above <c>Hsm:MaxSessions</c>.</summary>
     public int PeakOpenSessions => Volatile.Read(ref _peakOpenSessions);
@@ -101,6 +105,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
 
     private T Run<T>(Func<ISession, Pkcs11Connection, T> operation, string what)
     {
+        Interlocked.Increment(ref _operations);
         var connection = Connect(what);
         Pkcs11PooledSession? session = null;
         try

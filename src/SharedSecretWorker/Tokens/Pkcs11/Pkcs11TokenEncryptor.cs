@@ -41,7 +41,13 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
 
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
-        if (_mode != Pkcs11WrapMode.Unknown) return;
+        if (_mode != Pkcs11WrapMode.Unknown)
+        {
+            // Later probes (the daemon's circuit breaker) check the HSM is back: one throw-away
+            // token through the pool, which reconnects and logs in again if needed.
+            await EncryptAsync(ProbePassphrase, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         await _probeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
