@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
@@ -13,20 +14,34 @@ internal sealed class Pkcs11Module : IDisposable
     private static readonly Dictionary<string, Pkcs11Module> Loaded = new(StringComparer.Ordinal);
     private static readonly Lock LoadedLock = new();
     private readonly string _path;
+    private readonly IntPtr _pin;
+    private readonly Lock _libraryLock = new();
+    private IPkcs11Library? _library;
     private int _references;
 
-    private Pkcs11Module(string path, Pkcs11InteropFactories factories, IPkcs11Library library)
+    private Pkcs11Module(string path, IntPtr pin, Pkcs11InteropFactories factories, IPkcs11Library library)
     {
         _path = path;
+        _pin = pin;
         Factories = factories;
-        Library = library;
+        _library = library;
     }
 
     /// <summary>Pkcs11Interop's factories for mechanisms, attributes and parameters.</summary>
     public Pkcs11InteropFactories Factories { get; }
 
     /// <summary>The initialised module.</summary>
-    public IPkcs11Library Library { get; }
+    /// <exception cref="HsmUnavailableException">The last re-initialisation failed; the next one is tried on the next connection.</exception>
+    public IPkcs11Library Library
+    {
+        get
+        {
+            lock (_libraryLock)
+            {
+                return _library ?? throw new HsmUnavailableException($"The PKCS#11 module '{_path}' is not initialised (re-initialisation failed); it is retried on the next call.");
+            }
+        }
+    }
 
     /// <summary>Loads the module (or shares the loaded one); dispose the result to release it.</summary>
     /// <exception cref="TokenEngineException">The file is not a loadable PKCS#11 module.</exception>
@@ -38,22 +53,71 @@ internal sealed class Pkcs11Module : IDisposable
         {
             if (!Loaded.TryGetValue(fullPath, out var module))
             {
+                // Our own reference keeps the module mapped when Pkcs11Interop unloads it during
+                // re-initialisation, so threads still holding its function pointers never jump into
+                // unmapped code.
+                if (!NativeLibrary.TryLoad(fullPath, out var pin))
+                    throw new TokenEngineException($"Hsm:Library: the PKCS#11 module '{fullPath}' cannot be loaded (missing dependency or wrong architecture).");
                 var factories = new Pkcs11InteropFactories();
                 IPkcs11Library library;
                 try
                 {
-                    // Multi-threaded: the pool uses sessions from many threads at once.
-                    library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, fullPath, AppType.MultiThreaded);
+                    library = Load(factories, fullPath);
                 }
-                catch (Exception e) when (e is UnmanagedException or Pkcs11Exception or DllNotFoundException or EntryPointNotFoundException)
+                catch
                 {
-                    throw new TokenEngineException($"Hsm:Library: the PKCS#11 module '{fullPath}' cannot be loaded or initialised: {e.Message}", e);
+                    NativeLibrary.Free(pin);
+                    throw;
                 }
-                module = new Pkcs11Module(fullPath, factories, library);
+                module = new Pkcs11Module(fullPath, pin, factories, library);
                 Loaded.Add(fullPath, module);
             }
             module._references++;
             return module;
+        }
+    }
+
+    /// <summary>
+    /// C_Finalize then C_Initialize: the only way to make some modules see a token that went away and
+    /// came back (SoftHSM2 answers CKR_GENERAL_ERROR for it until re-initialised). Every session of
+    /// the process ends; callers abandon their handles. Nothing happens when another caller has
+    /// already re-initialised since <paramref name="seen"/> was read.
+    /// </summary>
+    /// <exception cref="HsmUnavailableException">C_Initialize failed; the next call tries again.</exception>
+    public void Reinitialize(IPkcs11Library? seen)
+    {
+        lock (_libraryLock)
+        {
+            if (_library is not null && !ReferenceEquals(_library, seen)) return;
+            if (_library is not null)
+            {
+                try
+                {
+                    _library.Dispose();
+                }
+                catch (Pkcs11Exception)
+                {
+                    // C_Finalize of a module in trouble may fail; C_Initialize below decides.
+                }
+                _library = null;
+            }
+            try
+            {
+                _library = Load(Factories, _path);
+            }
+            catch (TokenEngineException e)
+            {
+                throw new HsmUnavailableException($"The PKCS#11 module '{_path}' cannot be re-initialised now; retrying on the next call.", e);
+            }
+        }
+    }
+
+    /// <summary>The current library object, or null while it is not initialised (for <see cref="Reinitialize"/>).</summary>
+    public IPkcs11Library? Current
+    {
+        get
+        {
+            lock (_libraryLock) return _library;
         }
     }
 
@@ -66,13 +130,31 @@ internal sealed class Pkcs11Module : IDisposable
             if (--_references > 0) return;
             Loaded.Remove(_path);
         }
+        lock (_libraryLock)
+        {
+            try
+            {
+                _library?.Dispose();
+            }
+            catch (Pkcs11Exception)
+            {
+                // C_Finalize failing at shutdown leaves nothing to clean up.
+            }
+            _library = null;
+        }
+        NativeLibrary.Free(_pin);
+    }
+
+    private static IPkcs11Library Load(Pkcs11InteropFactories factories, string path)
+    {
         try
         {
-            Library.Dispose();
+            // Multi-threaded: the pool uses sessions from many threads at once.
+            return factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, path, AppType.MultiThreaded);
         }
-        catch (Pkcs11Exception)
+        catch (Exception e) when (e is UnmanagedException or Pkcs11Exception or DllNotFoundException or EntryPointNotFoundException)
         {
-            // C_Finalize failing at shutdown leaves nothing to clean up.
+            throw new TokenEngineException($"Hsm:Library: the PKCS#11 module '{path}' cannot be loaded or initialised: {e.Message}", e);
         }
     }
 }

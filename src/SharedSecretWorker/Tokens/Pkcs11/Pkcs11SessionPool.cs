@@ -30,6 +30,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private int _peakOpenSessions;
     private long _operations;
     private bool _everConnected;
+    private volatile bool _reinitializeModule;
+    private readonly Lock _reinitializeLock = new();
     private bool _disposed;
 
     public Pkcs11SessionPool(HsmOptions options, IssuanceProtectionKey? fileKey, ILogger logger)
@@ -106,6 +108,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private T Run<T>(Func<ISession, Pkcs11Connection, T> operation, string what)
     {
         Interlocked.Increment(ref _operations);
+        if (_reinitializeModule) ReinitializeModule(what);
         var connection = Connect(what);
         Pkcs11PooledSession? session = null;
         try
@@ -167,6 +170,44 @@ internal sealed class Pkcs11SessionPool : IDisposable
         else Abandon(session.Session);
     }
 
+    /// <summary>
+    /// C_Finalize and C_Initialize the module after the token became unreachable, once no other
+    /// call of this pool is inside it (all session permits held). Every handle of the old
+    /// initialisation is abandoned.
+    /// </summary>
+    private void ReinitializeModule(string what)
+    {
+        if (!_reinitializeLock.TryEnter())
+            throw new HsmUnavailableException($"The PKCS#11 module is being re-initialised; {what} is retried later.");
+        var held = 0;
+        try
+        {
+            // The caller holds one permit; take the others so that no call is inside the module.
+            while (held < _options.MaxSessions - 1 && _permits.Wait(_options.SessionWaitTimeout)) held++;
+            if (held < _options.MaxSessions - 1)
+                throw new HsmUnavailableException($"The PKCS#11 module could not be re-initialised: calls still running after {_options.SessionWaitTimeout}.");
+            if (!_reinitializeModule) return;
+            var seen = _module.Current;
+            lock (_connectionLock)
+            {
+                if (_connection is not null)
+                {
+                    _connection.HandlesInvalid = true;
+                    _connection = null;
+                }
+            }
+            while (_idle.TryTake(out var stale)) Release(stale, close: false);
+            _module.Reinitialize(seen);
+            _reinitializeModule = false;
+            _logger.LogWarning("PKCS#11 module {Library} re-initialised (C_Finalize, C_Initialize) after token {TokenLabel} became unreachable.", _options.Library, _options.TokenLabel);
+        }
+        finally
+        {
+            if (held > 0) _permits.Release(held);
+            _reinitializeLock.Exit();
+        }
+    }
+
     private Pkcs11Connection Connect(string what)
     {
         lock (_connectionLock)
@@ -189,8 +230,20 @@ internal sealed class Pkcs11SessionPool : IDisposable
             {
                 if (anchor is not null) CloseQuietly(anchor);
                 if (Pkcs11ReturnCodes.IsTransient(e.RV) || e.RV == CKR.CKR_FUNCTION_FAILED)
+                {
+                    // The token was there before and cannot be reached now: the module may need a
+                    // fresh C_Initialize to see it again (SoftHSM2 does, after its token directory
+                    // went away and came back).
+                    if (_everConnected) _reinitializeModule = true;
                     throw new HsmUnavailableException($"The HSM cannot be reached for {what}: {e.RV} ({e.Method}).", e);
+                }
                 throw new TokenEngineException($"The HSM refused the connection to token '{_options.TokenLabel}': {e.RV} ({e.Method}).", e);
+            }
+            catch (HsmUnavailableException)
+            {
+                if (anchor is not null) CloseQuietly(anchor);
+                if (_everConnected) _reinitializeModule = true;
+                throw;
             }
             catch
             {
@@ -204,12 +257,24 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
         var labels = new List<string>();
+        Pkcs11Exception? unreadable = null;
         foreach (var slot in slots)
         {
-            var label = slot.GetTokenInfo().Label.TrimEnd();
+            string label;
+            try
+            {
+                label = slot.GetTokenInfo().Label.TrimEnd();
+            }
+            catch (Pkcs11Exception e)
+            {
+                // One broken slot must not hide the others; if ours is not found, this is the cause.
+                unreadable = e;
+                continue;
+            }
             if (label == _options.TokenLabel) return slot;
             labels.Add(label);
         }
+        if (unreadable is not null) throw unreadable;
         var message = $"Hsm:TokenLabel: the module '{_options.Library}' has no token labelled '{_options.TokenLabel}'"
             + (labels.Count == 0 ? " (no token present)." : $" (tokens present: {string.Join(", ", labels.Select(l => $"'{l}'"))}).");
         // Once connected, a missing token is a device coming and going; before, a configuration error.
