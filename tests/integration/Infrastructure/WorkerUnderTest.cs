@@ -43,6 +43,9 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public string NoticesExchange => Prefix + ".notices";
     public string DeadLetterQueue => Prefix + ".dead";
 
+    /// <summary>The connection name (RabbitMq:ClientName) of workers configured by <see cref="Configuration"/>.</summary>
+    public string WorkerConnectionName => Prefix + ".worker";
+
     /// <summary>Dead letters seen so far: body, error code, reason.</summary>
     public IReadOnlyCollection<(string Body, string Code, string Reason)> DeadLetters => _deadLetters;
 
@@ -84,6 +87,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         settings["Topology:DeadLetterQueue"] = DeadLetterQueue;
         settings["Topology:RetryExchange"] = Prefix + ".retry";
         settings["Topology:RetryQueuePrefix"] = Prefix + ".retry";
+        // Named after the topology, so that a fault test can find this worker's connection.
+        settings["RabbitMq:ClientName"] = WorkerConnectionName;
         // Short delays so that retry tests finish quickly; the attempts are what matters.
         for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
         settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
@@ -131,17 +136,17 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
         await _observer.QueueBindAsync(DeadLetterQueue, Prefix + ".dead-letter", "");
 
-        var results = await _observer.QueueDeclareAsync("", false, true, true);
-        await _observer.QueueBindAsync(results.QueueName, ResultsExchange, "#");
-        await ConsumeAsync(results.QueueName, (_, body) =>
+        // Durable named queues, not exclusive ones: results and notices published while the broker
+        // restarts (fault tests) must still reach the observer when its connection recovers.
+        var results = await DeclareObserverQueueAsync("results", ResultsExchange);
+        await ConsumeAsync(results, (_, body) =>
         {
             var result = MessageJson.ReadResult(body);
             if (result.RequestId is { } id) ResultSlot(id).TrySetResult(result);
         });
 
-        var notices = await _observer.QueueDeclareAsync("", false, true, true);
-        await _observer.QueueBindAsync(notices.QueueName, NoticesExchange, "#");
-        await ConsumeAsync(notices.QueueName, (_, body) =>
+        var notices = await DeclareObserverQueueAsync("notices", NoticesExchange);
+        await ConsumeAsync(notices, (_, body) =>
         {
             var notice = MessageJson.ReadNotice(body);
             _notices.GetOrAdd(notice.RequestId, _ => new ConcurrentQueue<DeliveryNotice>()).Enqueue(notice);
@@ -153,6 +158,14 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             var headers = properties.Headers ?? new Dictionary<string, object?>();
             _deadLetters.Enqueue((Encoding.UTF8.GetString(body), Text(headers, "x-shrtok-error-code"), Text(headers, "x-shrtok-reason")));
         });
+    }
+
+    private async Task<string> DeclareObserverQueueAsync(string what, string exchange)
+    {
+        var queue = $"{Prefix}.observer.{what}";
+        await _observer!.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await _observer.QueueBindAsync(queue, exchange, "#");
+        return queue;
     }
 
     private async Task ConsumeAsync(string queue, Action<IReadOnlyBasicProperties, byte[]> handle)
@@ -266,6 +279,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
                 await channel.QueueDeleteAsync($"{Prefix}.retry.{lane}.{ms}", false, false);
         }
         await channel.QueueDeleteAsync(DeadLetterQueue, false, false);
+        await channel.QueueDeleteAsync($"{Prefix}.observer.results", false, false);
+        await channel.QueueDeleteAsync($"{Prefix}.observer.notices", false, false);
         foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })
             await channel.ExchangeDeleteAsync($"{Prefix}.{exchange}", false);
     }

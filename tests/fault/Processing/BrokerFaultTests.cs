@@ -1,0 +1,74 @@
+using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Tests.Fault.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
+
+namespace SharedSecretWorker.Tests.Fault.Processing;
+
+/// <summary>
+/// The broker goes away under a working worker: restarted mid-batch, or the worker's connection
+/// closed by the server. The worker must recover its connection and consumers by itself, lose
+/// nothing, and still consume: asserted by requests that complete after the fault.
+/// </summary>
+public sealed class BrokerFaultTests
+{
+    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Broker_restarted_mid_batch_the_worker_recovers_and_loses_nothing()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var uids = Enumerable.Range(1201, 300).Select(n => $"user{n:D4}").ToList();
+        using var worker = WorkerProcess.Start(observer.Configuration(new Dictionary<string, string?>()));
+        await worker.WaitUntilConsumingAsync();
+        var ids = new List<string>();
+        foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "broker-restart"));
+        await WaitForResultsAsync(observer, 60);
+
+        await Stack.StopAsync("broker");
+        await Stack.StartAsync("broker");
+
+        await AllStoredAsync(observer, ids);
+        Invariant.HoldsForEveryUid(observer, uids);
+        // Still consuming: a request published after the restart completes.
+        var after = await observer.EnrollAsync(uids[0]);
+        Assert.Equal(ResultStatus.Stored, (await observer.ResultAsync(after, TimeSpan.FromSeconds(60))).Status);
+    }
+
+    [Fact]
+    public async Task Connection_closed_by_the_server_the_consumer_comes_back()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        using var management = new BrokerManagement();
+        using var worker = WorkerProcess.Start(observer.Configuration(new Dictionary<string, string?>()));
+        await worker.WaitUntilConsumingAsync();
+        var before = await observer.EnrollAsync("user1501");
+        Assert.Equal(ResultStatus.Stored, (await observer.ResultAsync(before)).Status);
+
+        var connections = await management.ConnectionsNamedAsync(observer.WorkerConnectionName);
+        Assert.NotEmpty(connections);
+        foreach (var name in connections) await management.CloseConnectionAsync(name);
+
+        // Asserted by work, not by "connected": requests published after the kill complete.
+        var after = new List<string>();
+        for (var i = 0; i < 20; i++) after.Add(await observer.EnrollAsync($"user{1502 + i:D4}"));
+        await AllStoredAsync(observer, after);
+        Assert.NotEmpty(await management.ConnectionsNamedAsync(observer.WorkerConnectionName));
+    }
+
+    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (observer.Results.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task AllStoredAsync(WorkerUnderTest observer, IReadOnlyList<string> ids)
+    {
+        var results = await Task.WhenAll(ids.Select(id => observer.ResultAsync(id, Drain)));
+        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
+        Assert.True(failed.Count == 0, string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
+    }
+}
