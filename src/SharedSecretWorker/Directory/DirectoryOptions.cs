@@ -54,7 +54,10 @@ public sealed class DirectoryOptions
     /// <summary>Most connections open at once (the pool's bound).</summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
 
-    /// <summary>Time one LDAP operation may take; whole seconds, since libldap's result wait takes seconds.</summary>
+    /// <summary>
+    /// Time one attempt (the lookup and its modify) may take, and the longest wait for a free
+    /// connection; enforced by the pool itself (S.DS.P's own request timeout does not work on Linux x64).
+    /// </summary>
     public TimeSpan OperationTimeout { get; set; } = DefaultOperationTimeout;
 
     /// <summary>Time to connect, negotiate TLS and bind.</summary>

@@ -74,8 +74,7 @@ internal sealed partial class DirectoryOptionsValidator : IValidateOptions<Direc
 
     private static void CheckTimeout(List<string> errors, string key, TimeSpan value)
     {
-        // libldap's result wait (ldap_result) takes whole seconds through S.DS.P: below one second it
-        // would be zero, which means "poll" and times out at once.
+        // S.DS.P hands libldap whole seconds; below one second a timeout would be zero ("poll").
         if (value < MinTimeout || value > MaxTimeout)
             errors.Add($"{key} is {value}; it must be between {MinTimeout} and {MaxTimeout}.");
     }

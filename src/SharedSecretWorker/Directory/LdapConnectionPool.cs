@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.DirectoryServices.Protocols;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace SharedSecretWorker.Directory;
@@ -10,17 +11,27 @@ namespace SharedSecretWorker.Directory;
 /// on a thread-pool thread; the pool's bound (<c>Directory:MaxConnections</c>) also bounds how
 /// many threads block.
 /// Why synchronous calls: S.DS.P's BeginSendRequest on Linux polls ldap_result with Task.Delay
-/// backoff (1 ms doubling to 100 ms), which adds up to tens of milliseconds to every operation;
-/// SendRequest waits in libldap and returns as soon as the answer is there.
-/// A connection that fails at the connection level (server down, timeout, TLS/decoding errors) is
-/// dropped with every idle one (the server went away: they are stale too); an operation that hit a
-/// stale pooled connection gets one retry on a fresh one. Operations given to the pool must be
-/// safe to repeat (they re-read the state they change).
+/// backoff (1 ms doubling to 100 ms), which adds latency to every operation for no gain.
+/// Why a watchdog: S.DS.P 10 on Linux x64 passes its request timeout to ldap_result as two 32-bit
+/// ints where libldap reads a 64-bit struct timeval, so libldap waits for whatever the next bytes
+/// say (observed: poll() with 8,590,934 ms for a 1 s timeout). A hung server would block a call
+/// for hours. So the pool bounds each operation by <c>Directory:OperationTimeout</c> itself: on
+/// expiry the caller gets Unavailable (85); the blocked call keeps its connection and its pool
+/// slot until libldap returns, then the connection is closed, never reused. Blocked threads thus
+/// never exceed MaxConnections, and a caller waiting longer than OperationTimeout for a slot is
+/// told the directory is unavailable instead of queueing forever. The same holds for connecting
+/// and binding (<c>Directory:ConnectTimeout</c>), which libldap does without any timeout here.
+/// A connection that fails at the connection level (server down, TLS/decoding errors) is dropped
+/// with every idle one (the server went away: they are stale too); an operation that hit a stale
+/// pooled connection gets one retry on a fresh one. Operations given to the pool must be safe to
+/// repeat (they re-read the state they change).
 /// </summary>
 internal sealed class LdapConnectionPool : IDisposable
 {
     private readonly LdapConnectionFactory _factory;
     private readonly TimeSpan _connectTimeout;
+    private readonly TimeSpan _operationTimeout;
+    private readonly int _maxConnections;
     private readonly string _bindDn;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
@@ -31,6 +42,8 @@ internal sealed class LdapConnectionPool : IDisposable
     {
         _factory = factory;
         _connectTimeout = options.ConnectTimeout;
+        _operationTimeout = options.OperationTimeout;
+        _maxConnections = options.MaxConnections;
         _bindDn = options.BindDn;
         _logger = logger;
         _slots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
@@ -39,26 +52,51 @@ internal sealed class LdapConnectionPool : IDisposable
     /// <summary>Connections currently idle in the pool (for tests and diagnostics).</summary>
     public int IdleCount => _idle.Count;
 
-    /// <summary>Runs <paramref name="operation"/> on a connection of its own.</summary>
+    /// <summary>Runs <paramref name="operation"/> on a connection of its own, bounded by <c>Directory:OperationTimeout</c>.</summary>
     public async Task<T> RunAsync<T>(Func<LdapConnection, T> operation, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _slots.WaitAsync(_operationTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new DirectoryException(DirectoryFailure.Unavailable,
+                $"All {_maxConnections} connections to {_factory.Endpoint} stayed busy for {Seconds(_operationTimeout)} "
+                + $"({DirectoryOptions.SectionName}:MaxConnections, {DirectoryOptions.SectionName}:OperationTimeout): the server is slow or not answering.",
+                ldapResultCode: LdapResultCodes.Timeout);
+        }
+        // Whoever ends up owning the slot releases it: normally this method, or the continuation
+        // of a call that outlived its timeout.
+        var slotOwned = new StrongBox<bool>(true);
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                var (connection, reused) = await AcquireAsync(cancellationToken).ConfigureAwait(false);
-                var healthy = true;
+                var (connection, reused) = await AcquireAsync(slotOwned, cancellationToken).ConfigureAwait(false);
+                // Not cancellable once started: libldap's call cannot be interrupted, and the
+                // connection must not go back to the pool while a call is still running on it.
+                var call = Task.Run(() => operation(connection), CancellationToken.None);
                 try
                 {
-                    // Not cancellable once started: libldap's call cannot be interrupted, and the
-                    // connection must not go back to the pool while a call is still running on it.
-                    return await Task.Run(() => operation(connection), CancellationToken.None).ConfigureAwait(false);
+                    var result = await call.WaitAsync(_operationTimeout, CancellationToken.None).ConfigureAwait(false);
+                    Return(connection);
+                    return result;
+                }
+                catch (TimeoutException e)
+                {
+                    slotOwned.Value = false;
+                    _ = call.ContinueWith(finished =>
+                    {
+                        _ = finished.Exception;
+                        connection.Dispose();
+                        _slots.Release();
+                    }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    _logger.LogWarning("LDAP server {Endpoint} did not answer within {Timeout}; abandoning the connection", _factory.Endpoint, _operationTimeout);
+                    throw new DirectoryException(DirectoryFailure.Unavailable,
+                        $"The LDAP server {_factory.Endpoint} did not answer within {Seconds(_operationTimeout)} ({DirectoryOptions.SectionName}:OperationTimeout).",
+                        ldapResultCode: LdapResultCodes.Timeout, innerException: e);
                 }
                 catch (Exception e) when (LdapFailures.ResultCode(e) is { } code && LdapResultCodes.BreaksConnection(code))
                 {
-                    healthy = false;
+                    connection.Dispose();
                     DrainIdle();
                     if (reused && attempt == 0)
                     {
@@ -67,20 +105,27 @@ internal sealed class LdapConnectionPool : IDisposable
                     }
                     throw;
                 }
-                finally
+                catch
                 {
-                    if (healthy && !_disposed) _idle.Push(connection);
-                    else connection.Dispose();
+                    // The server answered (an error result, or the operation's own verdict): the connection is fine.
+                    Return(connection);
+                    throw;
                 }
             }
         }
         finally
         {
-            _slots.Release();
+            if (slotOwned.Value) _slots.Release();
         }
     }
 
-    private async Task<(LdapConnection Connection, bool Reused)> AcquireAsync(CancellationToken cancellationToken)
+    private void Return(LdapConnection connection)
+    {
+        if (_disposed) connection.Dispose();
+        else _idle.Push(connection);
+    }
+
+    private async Task<(LdapConnection Connection, bool Reused)> AcquireAsync(StrongBox<bool> slotOwned, CancellationToken cancellationToken)
     {
         if (_idle.TryPop(out var idle)) return (idle, true);
         var opening = Task.Run(Open, CancellationToken.None);
@@ -90,11 +135,18 @@ internal sealed class LdapConnectionPool : IDisposable
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            // The blocked connect/bind finishes (or fails) later: close what it opens.
-            _ = opening.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            // The blocked connect/bind finishes (or fails) later: it keeps the slot until then and
+            // closes what it opened.
+            slotOwned.Value = false;
+            _ = opening.ContinueWith(finished =>
+            {
+                if (finished.IsCompletedSuccessfully) finished.Result.Dispose();
+                else _ = finished.Exception;
+                _slots.Release();
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             if (e is OperationCanceledException) throw;
             throw new DirectoryException(DirectoryFailure.Unavailable,
-                $"Connecting to {_factory.Endpoint} and binding as '{_bindDn}' did not finish within {_connectTimeout.TotalSeconds:0.#} s ({DirectoryOptions.SectionName}:ConnectTimeout).",
+                $"Connecting to {_factory.Endpoint} and binding as '{_bindDn}' did not finish within {Seconds(_connectTimeout)} ({DirectoryOptions.SectionName}:ConnectTimeout).",
                 ldapResultCode: LdapResultCodes.Timeout, innerException: e);
         }
     }
@@ -127,6 +179,8 @@ internal sealed class LdapConnectionPool : IDisposable
     {
         while (_idle.TryPop(out var stale)) stale.Dispose();
     }
+
+    private static string Seconds(TimeSpan value) => $"{value.TotalSeconds:0.#} s";
 
     public void Dispose()
     {

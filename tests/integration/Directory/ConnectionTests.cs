@@ -119,6 +119,51 @@ public sealed class ConnectionTests : IDisposable
         Assert.Equal(token, (await store.ReadEnrollmentTokenAsync(uid)).Token);
     }
 
+    [Fact]
+    public async Task A_server_that_accepts_but_never_answers_times_out_as_unavailable()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var store = _bed.Store(o =>
+        {
+            o.Url = $"ldap://127.0.0.1:{port}";
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => store.CheckAsync());
+        Assert.Equal(DirectoryFailure.Unavailable, error.Kind);
+        Assert.Equal(85, error.LdapResultCode);
+        Assert.Contains("Directory:ConnectTimeout", error.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task An_operation_the_server_stops_answering_times_out_as_unavailable()
+    {
+        var target = new Uri(_bed.Stack.Get("STACK_LDAP_URL"));
+        await using var forwarder = new TcpForwarder(target.Host, target.Port);
+        forwarder.Start();
+        var store = _bed.Store(o =>
+        {
+            o.Url = $"ldap://127.0.0.1:{forwarder.Port}";
+            o.OperationTimeout = TimeSpan.FromSeconds(1);
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        });
+        await store.CheckAsync();
+
+        forwarder.Paused = true;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(CertificateSerial.Parse("6699")));
+        Assert.True(error.IsTransient);
+        Assert.Equal(85, error.LdapResultCode);
+        // The timed-out connection is dropped and one fresh one is tried (bounded by ConnectTimeout).
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(6));
+
+        forwarder.Paused = false;
+        Assert.Equal($"cn=6699,{_bed.RepositoryBase}", (await store.ReadRevocationTokenAsync(CertificateSerial.Parse("6699"))).Dn, ignoreCase: true);
+    }
+
     private async Task WriteAndReadBack(IDirectoryStore store)
     {
         var uid = DirectoryTestBed.NewUid();

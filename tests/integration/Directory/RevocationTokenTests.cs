@@ -49,8 +49,14 @@ public sealed class RevocationTokenTests : IDisposable
         // A record left with two values (say, by a manual bare add) ends with exactly the new one.
         var serial = DirectoryTestBed.NewSerial();
         var dn = _bed.CreateRecord(serial, Prefix + "AAAA", Prefix + "BBBB");
+        var store = _bed.Store();
+        // Read as the CA parses metaInfo: the last revShrTok value wins.
+        var before = await store.ReadRevocationTokenAsync(serial);
+        Assert.Equal("BBBB", before.Token);
+        Assert.Equal(2, before.TokenValueCount);
+
         var token = DirectoryTestBed.NewToken();
-        await _bed.Store().StoreRevocationTokenAsync(serial, token);
+        await store.StoreRevocationTokenAsync(serial, token);
         AssertRecord(dn, token);
     }
 

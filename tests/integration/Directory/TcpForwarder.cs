@@ -26,6 +26,9 @@ internal sealed class TcpForwarder : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public int Accepted;
 
+    /// <summary>While true, bytes are held back in both directions: the server looks hung, not gone.</summary>
+    public volatile bool Paused;
+
     /// <summary>Starts listening (again on the same port after <see cref="Stop"/>).</summary>
     public void Start()
     {
@@ -89,9 +92,17 @@ internal sealed class TcpForwarder : IAsyncDisposable
 
     private async Task PumpAsync(TcpClient from, TcpClient to)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream());
+            var source = from.GetStream();
+            var sink = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer)) > 0)
+            {
+                while (Paused) await Task.Delay(10);
+                await sink.WriteAsync(buffer.AsMemory(0, read));
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or InvalidOperationException)
         {
