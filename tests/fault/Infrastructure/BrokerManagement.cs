@@ -28,6 +28,22 @@ public sealed class BrokerManagement : IDisposable
             .ToList();
     }
 
+    /// <summary>
+    /// Waits until the management API lists a connection of that name: its connection list is
+    /// refreshed by the statistics collector (every 5 s by default), not at once.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForConnectionsNamedAsync(string connectionName)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var found = await ConnectionsNamedAsync(connectionName);
+            if (found.Count > 0) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the management API lists no connection named '{connectionName}'");
+            await Task.Delay(500);
+        }
+    }
+
     /// <summary>Closes a connection from the server side (DELETE /api/connections/NAME), as an operator can.</summary>
     public async Task CloseConnectionAsync(string name)
     {
