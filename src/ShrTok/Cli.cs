@@ -19,6 +19,8 @@ internal static class Cli
         global::ShrTok.Commands.DecryptCommand.Create(),
         global::ShrTok.Commands.SubmitCommand.Create(),
         global::ShrTok.Commands.OpenNoticeCommand.Create(),
+        global::ShrTok.Commands.BatchCommand.Create(),
+        global::ShrTok.Commands.BatchStatusCommand.Create(),
     ];
 
     public static int Run(string[] args)

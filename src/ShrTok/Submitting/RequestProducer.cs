@@ -34,6 +34,14 @@ internal sealed class RequestProducer : IAsyncDisposable
     /// <summary>The RabbitMQ user requests are sent as (their user_id).</summary>
     public string UserName { get; }
 
+    /// <summary>The exchange and queue names in effect (section <c>Topology</c>).</summary>
+    public TopologyOptions Names => _names;
+
+    /// <summary>Another channel on the same connection (shrtok batch: its results queue, its completion event).</summary>
+    public Task<IChannel> CreateChannelAsync(bool confirms, CancellationToken cancellationToken) =>
+        _connection.CreateChannelAsync(confirms ? new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true) : null,
+            cancellationToken);
+
     /// <summary>Called for every result that arrives, waited for or not.</summary>
     public Action<ResultMessage>? OnResult { get; set; }
 
