@@ -95,7 +95,7 @@ internal sealed class RequestConsumer : IHostedService, IAsyncDisposable
         {
             using (slot)
             {
-                await _runner.RunAsync(message, channel, _abandon.Token).ConfigureAwait(false);
+                await _runner.RunAsync(message, channel, _abandon.Token, delivery.Exchange).ConfigureAwait(false);
             }
         });
         _jobs.TryAdd(job, 0);

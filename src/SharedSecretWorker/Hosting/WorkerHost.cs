@@ -22,7 +22,7 @@ public static class WorkerHost
     public static void Configure(HostApplicationBuilder builder)
     {
         AddConfigurationSources(builder.Configuration);
-        builder.Services.AddSystemd();
+        SystemdIntegration.Add(builder.Services);
         AddWorker(builder.Services, builder.Configuration);
     }
 
@@ -42,6 +42,8 @@ public static class WorkerHost
     public static void AddWorker(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        // First: the exporters and /healthz are up before the start-up checks and the consumer.
+        TelemetryRegistration.AddWorkerTelemetry(services, configuration);
         AddValidated<RabbitMqOptions>(services, configuration, RabbitMqOptions.Section);
         AddValidated<TopologyOptions>(services, configuration, TopologyOptions.Section);
         AddValidated<WorkerOptions>(services, configuration, WorkerOptions.Section);
@@ -55,6 +57,7 @@ public static class WorkerHost
         services.AddTokenEngine(configuration);
         services.AddDirectoryStore(configuration);
         services.AddDelivery(configuration);
+        TelemetryRegistration.InstrumentDependencies(services);
 
         services.AddSingleton<BrokerConnection>();
         services.AddSingleton(p => new Topology(p.GetRequiredService<IOptions<TopologyOptions>>().Value, p.GetRequiredService<IOptions<RetryOptions>>().Value));

@@ -59,7 +59,6 @@ internal sealed class CircuitBreaker : IDisposable
             _closed = NewClosedSignal(completed: false);
         }
         _logger.LogWarning(LogEvents.CircuitOpened, "The {Dependency} is unavailable: taking no new work until a probe succeeds (every {Interval}).", Dependency, _options.ProbeInterval);
-        WorkerMetrics.CircuitStateChanged(Dependency, open: true);
         _ = ProbeUntilHealthyAsync();
     }
 
@@ -90,7 +89,6 @@ internal sealed class CircuitBreaker : IDisposable
                 closed = _closed;
             }
             _logger.LogInformation(LogEvents.CircuitClosed, "The {Dependency} is back: taking work again.", Dependency);
-            WorkerMetrics.CircuitStateChanged(Dependency, open: false);
             closed.TrySetResult();
             return;
         }

@@ -17,10 +17,13 @@ internal sealed class JobRunner
     private readonly ProducerCheck _producers;
     private readonly RetryOptions _retry;
     private readonly TimeProvider _time;
+    private readonly RunningJobs _running;
     private readonly ILogger<JobRunner> _logger;
 
-    public JobRunner(RequestProcessor processor, Settler settler, ProducerCheck producers, IOptions<RetryOptions> retry, TimeProvider time, ILogger<JobRunner> logger)
+    public JobRunner(RequestProcessor processor, Settler settler, ProducerCheck producers, IOptions<RetryOptions> retry, TimeProvider time,
+        RunningJobs running, ILogger<JobRunner> logger)
     {
+        _running = running;
         _processor = processor;
         _settler = settler;
         _producers = producers;
@@ -29,8 +32,15 @@ internal sealed class JobRunner
         _logger = logger;
     }
 
-    public async Task RunAsync(InboundMessage message, IChannel channel, CancellationToken abandon)
+    /// <param name="message">The delivery.</param>
+    /// <param name="channel">Its channel, for the ack or nack.</param>
+    /// <param name="abandon">Cancelled when shutdown hands running jobs back.</param>
+    /// <param name="exchange">The exchange it was published to (messaging.destination.name of the span).</param>
+    public async Task RunAsync(InboundMessage message, IChannel channel, CancellationToken abandon, string? exchange = null)
     {
+        // Everything below (HSM, directory, publishes) runs as children of this span.
+        using var activity = WorkerTracing.StartProcess(message, exchange);
+        using var running = _running.Start();
         var started = Stopwatch.GetTimestamp();
         var attempt = _producers.AttemptOf(message);
         JobOutcome outcome;
@@ -66,6 +76,7 @@ internal sealed class JobRunner
             OutcomeKind.Abandoned => "abandoned",
             _ => outcome.Code ?? ErrorCodes.InternalError,
         };
+        WorkerTracing.Finish(activity, outcome, outcomeName, attempt, settlement.Action);
         WorkerMetrics.Processed(outcome.KindName, outcomeName, Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (message.Timestamp is { } sent && settlement.Action is SettlementAction.Ack or SettlementAction.DeadLetter)
             WorkerMetrics.Lag(outcome.KindName, Math.Max(0, (_time.GetUtcNow() - sent).TotalSeconds));

@@ -49,7 +49,7 @@ internal sealed class Settler
             case SettlementAction.RetryLater:
                 await PublishRetryAsync(message, outcome, settlement.RetryStep, attempt).ConfigureAwait(false);
                 await ack().ConfigureAwait(false);
-                WorkerMetrics.Retried(outcome.KindName);
+                WorkerMetrics.Retried(outcome.KindName, outcome.Code ?? ErrorCodes.InternalError);
                 break;
             case SettlementAction.DeadLetter:
                 await PublishFailureAsync(message, outcome, attempt, settlement.GaveUp).ConfigureAwait(false);

@@ -28,6 +28,20 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        using var activity = WorkerTracing.StartPublish(message);
+        try
+        {
+            await PublishCoreAsync(message, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            WorkerTracing.Failed(activity, ex is OperationCanceledException ? "cancelled" : ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task PublishCoreAsync(OutgoingMessage message, Activity? activity, CancellationToken cancellationToken)
+    {
         var channels = _channels ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
         var channel = channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
         var properties = new BasicProperties
@@ -41,8 +55,13 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         };
         if (message.Expiration is { } ttl)
             properties.Expiration = ((long)Math.Max(1, ttl.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (message.Headers is { Count: > 0 })
-            properties.Headers = new Dictionary<string, object?>(message.Headers);
+        if (message.Headers is { Count: > 0 } || activity is not null)
+        {
+            var headers = message.Headers is null ? new Dictionary<string, object?>() : new Dictionary<string, object?>(message.Headers);
+            // Whoever consumes this message (a retry: this worker again) continues this trace.
+            WorkerTracing.Inject(activity, headers);
+            properties.Headers = headers;
+        }
 
         var started = Stopwatch.GetTimestamp();
         try

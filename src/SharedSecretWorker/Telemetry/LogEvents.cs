@@ -27,4 +27,13 @@ public static class LogEvents
     public static readonly EventId CircuitProbeFailed = new(3002, nameof(CircuitProbeFailed));
     public static readonly EventId BrokerConnectionLost = new(3003, nameof(BrokerConnectionLost));
     public static readonly EventId BrokerRecovered = new(3004, nameof(BrokerRecovered));
+
+    // 4xxx: operations (telemetry, health, systemd)
+    public static readonly EventId TelemetryEndpoint = new(4000, nameof(TelemetryEndpoint));
+    public static readonly EventId HealthCheckFailed = new(4001, nameof(HealthCheckFailed));
+    public static readonly EventId HealthCheckRecovered = new(4002, nameof(HealthCheckRecovered));
+    public static readonly EventId HealthEndpointError = new(4003, nameof(HealthEndpointError));
+    public static readonly EventId WatchdogEnabled = new(4004, nameof(WatchdogEnabled));
+    public static readonly EventId WatchdogWithheld = new(4005, nameof(WatchdogWithheld));
+    public static readonly EventId SystemdNotify = new(4006, nameof(SystemdNotify));
 }

@@ -1,53 +1,169 @@
 namespace SharedSecretWorker.Telemetry;
 
 /// <summary>
-/// Every telemetry name in one place (OpenTelemetry semantic conventions: durations in seconds,
-/// counts of messages in <c>{message}</c>).
+/// Every telemetry name of the worker in one place. Metric names follow the OpenTelemetry naming
+/// guidelines (dot-separated namespaces, UCUM units, durations in seconds, annotations such as
+/// <c>{request}</c> for counts); the Prometheus exporter turns <c>shrtok.request.processing.duration</c>
+/// with unit <c>s</c> into <c>shrtok_request_processing_duration_seconds</c> and adds <c>_total</c> to
+/// counters. The dashboards and alert rules in deploy/ use those Prometheus names.
+/// Span attributes follow the OpenTelemetry messaging conventions.
 /// </summary>
 public static class TelemetryNames
 {
-    /// <summary>The worker's ActivitySource and Meter name.</summary>
+    /// <summary>The worker's one ActivitySource and one Meter.</summary>
     public const string Source = "SharedSecretWorker";
 
-    /// <summary>Requests finished, by kind and outcome.</summary>
+    /// <summary>service.name of the worker's resource.</summary>
+    public const string ServiceName = "shared-secret-worker";
+
+    // ---- metrics: requests ----
+
+    /// <summary>Counter: request attempts finished, by kind and outcome.</summary>
     public const string Processed = "shrtok.requests.processed";
 
-    /// <summary>Time from delivery to settlement of one attempt.</summary>
-    public const string ProcessingDuration = "shrtok.requests.processing.duration";
+    /// <summary>Histogram (s): time from taking a delivery to settling it, one attempt.</summary>
+    public const string ProcessingDuration = "shrtok.request.processing.duration";
 
-    /// <summary>Now minus the producer's publish timestamp, at settlement.</summary>
-    public const string EndToEndLag = "shrtok.requests.lag";
+    /// <summary>Histogram (s): now minus the producer's publish timestamp, at the final settlement.</summary>
+    public const string EndToEndLag = "shrtok.request.lag";
 
-    /// <summary>Jobs holding a concurrency slot.</summary>
+    /// <summary>Gauge: jobs holding a concurrency slot.</summary>
     public const string InFlight = "shrtok.requests.in_flight";
 
-    /// <summary>The concurrency limit (to draw in-flight against).</summary>
-    public const string ConcurrencyLimit = "shrtok.requests.concurrency_limit";
+    /// <summary>Gauge: the concurrency limit (Worker:MaxConcurrency), to draw in-flight against.</summary>
+    public const string InFlightLimit = "shrtok.requests.in_flight.limit";
 
-    /// <summary>Requests sent to a retry queue.</summary>
-    public const string Retries = "shrtok.requests.retries";
+    /// <summary>Counter: requests sent to a retry queue.</summary>
+    public const string Retries = "shrtok.requests.retried";
 
-    /// <summary>Requests dead-lettered.</summary>
+    /// <summary>Counter: requests dead-lettered.</summary>
     public const string DeadLetters = "shrtok.requests.dead_lettered";
 
-    /// <summary>1 while a dependency's circuit breaker is open.</summary>
-    public const string CircuitOpen = "shrtok.circuit.open";
+    // ---- metrics: dependencies ----
 
-    /// <summary>Connection recoveries of the broker client.</summary>
-    public const string ConnectionRecoveries = "shrtok.broker.connection.recoveries";
+    /// <summary>Histogram (s): one call into the token engine (HSM): encrypt, random, probe.</summary>
+    public const string HsmDuration = "shrtok.hsm.operation.duration";
 
-    /// <summary>Time from publish to broker confirm.</summary>
+    /// <summary>Counter: token engine (HSM) calls that failed, by operation and error type.</summary>
+    public const string HsmErrors = "shrtok.hsm.operation.errors";
+
+    /// <summary>Histogram (s): one directory store operation (search and modify of one entry).</summary>
+    public const string DirectoryDuration = "shrtok.directory.operation.duration";
+
+    /// <summary>Counter: directory operations that failed, by operation and error type.</summary>
+    public const string DirectoryErrors = "shrtok.directory.operation.errors";
+
+    /// <summary>Histogram (s): time from publish to the broker's confirm.</summary>
     public const string ConfirmDuration = "shrtok.broker.confirm.duration";
 
-    /// <summary>Tag: request kind.</summary>
+    /// <summary>Counter: automatic recoveries of the broker connection.</summary>
+    public const string ConnectionRecoveries = "shrtok.broker.connection.recoveries";
+
+    /// <summary>Gauge: 1 while a dependency's circuit breaker is open, else 0.</summary>
+    public const string CircuitState = "shrtok.circuit_breaker.state";
+
+    /// <summary>Gauge: 1 while the last health check of a dependency (broker, directory, hsm) passed, else 0.</summary>
+    public const string DependencyUp = "shrtok.dependency.up";
+
+    // ---- metric and span attributes of our own ----
+
+    /// <summary>Request kind (enrollment, revocation, clear, unknown).</summary>
     public const string KindTag = "shrtok.request.kind";
 
-    /// <summary>Tag: outcome (stored, cleared, failed code).</summary>
+    /// <summary>Outcome: completed, duplicate, abandoned or the failure's error code.</summary>
     public const string OutcomeTag = "shrtok.outcome";
 
-    /// <summary>Tag: dependency of a breaker.</summary>
+    /// <summary>Dependency: broker, directory or hsm.</summary>
     public const string DependencyTag = "shrtok.dependency";
 
-    /// <summary>Tag: lane.</summary>
+    /// <summary>Operation of a dependency (encrypt, random, probe; store-enrollment-token, ...).</summary>
+    public const string OperationTag = "shrtok.operation";
+
+    /// <summary>Lane (interactive, bulk).</summary>
     public const string LaneTag = "shrtok.lane";
+
+    /// <summary>Span only: the request id (also the AMQP message id).</summary>
+    public const string RequestIdTag = "shrtok.request.id";
+
+    /// <summary>Span only (cardinality): the batch id of a bulk request.</summary>
+    public const string BatchIdTag = "shrtok.batch.id";
+
+    /// <summary>Span only: attempt number of this delivery.</summary>
+    public const string AttemptTag = "shrtok.attempt";
+
+    /// <summary>Span only: what was done with the delivery (Ack, RetryLater, DeadLetter, HandBack).</summary>
+    public const string SettlementTag = "shrtok.settlement";
+
+    /// <summary>Span only: the LDAP operations a directory span is made of.</summary>
+    public const string LdapOperationsTag = "shrtok.directory.ldap_operations";
+
+    // ---- OpenTelemetry semantic conventions ----
+
+    /// <summary>Semantic convention: the class of an error (an error code or exception type).</summary>
+    public const string ErrorType = "error.type";
+
+    /// <summary>Messaging convention: messaging.system.</summary>
+    public const string MessagingSystem = "messaging.system";
+
+    /// <summary>messaging.system value for RabbitMQ.</summary>
+    public const string RabbitMq = "rabbitmq";
+
+    /// <summary>Messaging convention: exchange for RabbitMQ.</summary>
+    public const string DestinationName = "messaging.destination.name";
+
+    /// <summary>Messaging convention: the queue a message was consumed from.</summary>
+    public const string SubscriptionName = "messaging.destination.subscription.name";
+
+    /// <summary>Messaging convention: process, send, settle, ...</summary>
+    public const string OperationType = "messaging.operation.type";
+
+    /// <summary>Messaging convention: the system-specific operation name.</summary>
+    public const string OperationName = "messaging.operation.name";
+
+    /// <summary>Messaging convention: the message id.</summary>
+    public const string MessageId = "messaging.message.id";
+
+    /// <summary>Messaging convention: the message's conversation (correlation) id.</summary>
+    public const string ConversationId = "messaging.message.conversation_id";
+
+    /// <summary>Messaging convention: body size in bytes.</summary>
+    public const string BodySize = "messaging.message.body.size";
+
+    /// <summary>RabbitMQ convention: the routing key.</summary>
+    public const string RoutingKey = "messaging.rabbitmq.destination.routing_key";
+
+    /// <summary>RabbitMQ convention: the delivery tag.</summary>
+    public const string DeliveryTag = "messaging.rabbitmq.message.delivery_tag";
+
+    /// <summary>W3C trace context header carrying the producer's span (RabbitMQ.Client 7 writes it).</summary>
+    public const string TraceParentHeader = "traceparent";
+
+    /// <summary>W3C trace context vendor state header.</summary>
+    public const string TraceStateHeader = "tracestate";
+
+    // ---- span names and operation values ----
+
+    /// <summary>Span name prefix and operation name of processing one delivery.</summary>
+    public const string ProcessOperation = "process";
+
+    /// <summary>Span name prefix and operation name of a publish (messaging.operation.type send).</summary>
+    public const string PublishOperation = "publish";
+
+    /// <summary>messaging.operation.type of a publish.</summary>
+    public const string SendOperationType = "send";
+
+    /// <summary>Span name prefix of HSM work.</summary>
+    public const string HsmSpanPrefix = "hsm ";
+
+    /// <summary>Span name prefix of directory work.</summary>
+    public const string DirectorySpanPrefix = "directory ";
+
+    /// <summary>Dependency value: the broker.</summary>
+    public const string Broker = "broker";
+
+    /// <summary>Dependency value: the directory.</summary>
+    public const string Directory = "directory";
+
+    /// <summary>Dependency value: the HSM (token engine).</summary>
+    public const string Hsm = "hsm";
 }

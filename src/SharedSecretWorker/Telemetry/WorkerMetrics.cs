@@ -1,38 +1,72 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace SharedSecretWorker.Telemetry;
 
-/// <summary>The worker's Meter and instruments. Never a uid, serial, batch id or secret as a tag (cardinality and privacy).</summary>
+/// <summary>
+/// The worker's one Meter and its instruments. Tags are bounded sets only (kind, outcome code,
+/// dependency, operation, error type): never a uid, serial, request or batch id (cardinality),
+/// never a secret.
+/// </summary>
 public static class WorkerMetrics
 {
     /// <summary>The one Meter of the worker.</summary>
-    public static readonly Meter Meter = new(TelemetryNames.Source);
+    public static readonly Meter Meter = new(TelemetryNames.Source, typeof(WorkerMetrics).Assembly.GetName().Version?.ToString());
+
+    private static readonly ConcurrentDictionary<ObservedWorker, byte> Observed = new();
 
     private static readonly Counter<long> ProcessedCounter =
-        Meter.CreateCounter<long>(TelemetryNames.Processed, "{message}", "Requests finished, by kind and outcome.");
+        Meter.CreateCounter<long>(TelemetryNames.Processed, "{request}", "Request attempts finished, by kind and outcome.");
 
-    private static readonly Histogram<double> ProcessingHistogram =
-        Meter.CreateHistogram<double>(TelemetryNames.ProcessingDuration, "s", "Time to process one attempt of a request.");
+    private static readonly Histogram<double> ProcessingHistogram = Meter.CreateHistogram(TelemetryNames.ProcessingDuration, "s",
+        "Time from taking a delivery to settling it (one attempt).", advice: Advice(HistogramBuckets.Processing));
 
-    private static readonly Histogram<double> LagHistogram =
-        Meter.CreateHistogram<double>(TelemetryNames.EndToEndLag, "s", "Time from the producer's publish to settlement.");
+    private static readonly Histogram<double> LagHistogram = Meter.CreateHistogram(TelemetryNames.EndToEndLag, "s",
+        "Time from the producer's publish to the final settlement.", advice: Advice(HistogramBuckets.Lag));
 
     private static readonly Counter<long> RetryCounter =
-        Meter.CreateCounter<long>(TelemetryNames.Retries, "{message}", "Requests sent to a retry queue.");
+        Meter.CreateCounter<long>(TelemetryNames.Retries, "{request}", "Requests sent to a retry queue.");
 
     private static readonly Counter<long> DeadLetterCounter =
-        Meter.CreateCounter<long>(TelemetryNames.DeadLetters, "{message}", "Requests dead-lettered.");
+        Meter.CreateCounter<long>(TelemetryNames.DeadLetters, "{request}", "Requests dead-lettered.");
+
+    private static readonly Histogram<double> HsmHistogram = Meter.CreateHistogram(TelemetryNames.HsmDuration, "s",
+        "Duration of one token engine (HSM) call.", advice: Advice(HistogramBuckets.Dependency));
+
+    private static readonly Counter<long> HsmErrorCounter =
+        Meter.CreateCounter<long>(TelemetryNames.HsmErrors, "{error}", "Token engine (HSM) calls that failed.");
+
+    private static readonly Histogram<double> DirectoryHistogram = Meter.CreateHistogram(TelemetryNames.DirectoryDuration, "s",
+        "Duration of one directory store operation.", advice: Advice(HistogramBuckets.Dependency));
+
+    private static readonly Counter<long> DirectoryErrorCounter =
+        Meter.CreateCounter<long>(TelemetryNames.DirectoryErrors, "{error}", "Directory operations that failed.");
+
+    private static readonly Histogram<double> ConfirmHistogram = Meter.CreateHistogram(TelemetryNames.ConfirmDuration, "s",
+        "Time from publish to the broker's confirm.", advice: Advice(HistogramBuckets.Dependency));
 
     private static readonly Counter<long> RecoveryCounter =
-        Meter.CreateCounter<long>(TelemetryNames.ConnectionRecoveries, "{recovery}", "Broker connection recoveries.");
+        Meter.CreateCounter<long>(TelemetryNames.ConnectionRecoveries, "{recovery}", "Automatic recoveries of the broker connection.");
 
-    private static readonly Histogram<double> ConfirmHistogram =
-        Meter.CreateHistogram<double>(TelemetryNames.ConfirmDuration, "s", "Time from publish to the broker's confirm.");
+    // Observable instruments read the registered workers' state at collection time; they are kept
+    // in fields so that the analyzers see them used (the Meter holds them anyway).
+    private static readonly ObservableGauge<int> InFlightGauge = Meter.CreateObservableGauge(TelemetryNames.InFlight,
+        () => Sum(w => w.InFlight()), "{request}", "Jobs holding a concurrency slot.");
 
-    private static readonly UpDownCounter<int> CircuitCounter =
-        Meter.CreateUpDownCounter<int>(TelemetryNames.CircuitOpen, "{breaker}", "1 while a dependency's circuit breaker is open.");
+    private static readonly ObservableGauge<int> InFlightLimitGauge = Meter.CreateObservableGauge(TelemetryNames.InFlightLimit,
+        () => Sum(w => w.Capacity), "{request}", "The concurrency limit (Worker:MaxConcurrency).");
 
+    private static readonly ObservableGauge<int> CircuitGauge = Meter.CreateObservableGauge(TelemetryNames.CircuitState,
+        () => PerDependency(w => w.CircuitOpen(), anyTrue: true), "{state}", "1 while the dependency's circuit breaker is open.");
+
+    private static readonly ObservableGauge<int> DependencyGauge = Meter.CreateObservableGauge(TelemetryNames.DependencyUp,
+        () => PerDependency(w => w.DependencyUp(), anyTrue: false), "{state}", "1 while the dependency's last health check passed.");
+
+    /// <summary>The observable instruments (for tests and to keep them referenced).</summary>
+    internal static IReadOnlyList<Instrument> Observables => [InFlightGauge, InFlightLimitGauge, CircuitGauge, DependencyGauge];
+
+    /// <summary>One attempt settled.</summary>
     public static void Processed(string kind, string outcome, double seconds)
     {
         var tags = new TagList { { TelemetryNames.KindTag, kind }, { TelemetryNames.OutcomeTag, outcome } };
@@ -40,17 +74,74 @@ public static class WorkerMetrics
         ProcessingHistogram.Record(seconds, tags);
     }
 
-    public static void Lag(string kind, double seconds) => LagHistogram.Record(seconds, new KeyValuePair<string, object?>(TelemetryNames.KindTag, kind));
+    /// <summary>End-to-end lag of a request at its final settlement.</summary>
+    public static void Lag(string kind, double seconds) =>
+        LagHistogram.Record(seconds, new KeyValuePair<string, object?>(TelemetryNames.KindTag, kind));
 
-    public static void Retried(string kind) => RetryCounter.Add(1, new KeyValuePair<string, object?>(TelemetryNames.KindTag, kind));
+    /// <summary>A request went to a retry queue after failing with <paramref name="code"/>.</summary>
+    public static void Retried(string kind, string code) =>
+        RetryCounter.Add(1, new TagList { { TelemetryNames.KindTag, kind }, { TelemetryNames.OutcomeTag, code } });
 
+    /// <summary>A request was dead-lettered with <paramref name="code"/>.</summary>
     public static void DeadLettered(string kind, string code) =>
         DeadLetterCounter.Add(1, new TagList { { TelemetryNames.KindTag, kind }, { TelemetryNames.OutcomeTag, code } });
 
-    public static void ConnectionRecovered() => RecoveryCounter.Add(1);
+    /// <summary>One token engine call; <paramref name="errorType"/> null when it succeeded.</summary>
+    public static void HsmOperation(string operation, double seconds, string? errorType) =>
+        RecordDependency(HsmHistogram, HsmErrorCounter, operation, seconds, errorType);
 
+    /// <summary>One directory store operation; <paramref name="errorType"/> null when it succeeded.</summary>
+    public static void DirectoryOperation(string operation, double seconds, string? errorType) =>
+        RecordDependency(DirectoryHistogram, DirectoryErrorCounter, operation, seconds, errorType);
+
+    /// <summary>The broker confirmed a publish after <paramref name="seconds"/>.</summary>
     public static void Confirmed(double seconds) => ConfirmHistogram.Record(seconds);
 
-    public static void CircuitStateChanged(string dependency, bool open) =>
-        CircuitCounter.Add(open ? 1 : -1, new KeyValuePair<string, object?>(TelemetryNames.DependencyTag, dependency));
+    /// <summary>The broker connection recovered.</summary>
+    public static void ConnectionRecovered() => RecoveryCounter.Add(1);
+
+    /// <summary>Exposes <paramref name="worker"/> to the gauges until the result is disposed.</summary>
+    internal static IDisposable Observe(ObservedWorker worker)
+    {
+        Observed.TryAdd(worker, 0);
+        return new Registration(worker);
+    }
+
+    private static void RecordDependency(Histogram<double> histogram, Counter<long> errors, string operation, double seconds, string? errorType)
+    {
+        var tags = new TagList { { TelemetryNames.OperationTag, operation } };
+        if (errorType is not null)
+        {
+            tags.Add(TelemetryNames.ErrorType, errorType);
+            errors.Add(1, tags);
+        }
+        histogram.Record(seconds, tags);
+    }
+
+    private static IEnumerable<Measurement<int>> Sum(Func<ObservedWorker, int> value)
+    {
+        // No registered worker: no data point rather than a misleading zero.
+        if (Observed.IsEmpty) yield break;
+        yield return new Measurement<int>(Observed.Keys.Sum(value));
+    }
+
+    /// <summary>One point per dependency: open if any worker's breaker is open; up only if every worker's check passed.</summary>
+    private static IEnumerable<Measurement<int>> PerDependency(Func<ObservedWorker, IEnumerable<KeyValuePair<string, bool>>> states, bool anyTrue)
+    {
+        var byDependency = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var worker in Observed.Keys)
+        {
+            foreach (var (dependency, state) in states(worker))
+                byDependency[dependency] = byDependency.TryGetValue(dependency, out var seen) ? (anyTrue ? seen || state : seen && state) : state;
+        }
+        foreach (var (dependency, state) in byDependency)
+            yield return new Measurement<int>(state ? 1 : 0, new KeyValuePair<string, object?>(TelemetryNames.DependencyTag, dependency));
+    }
+
+    private static InstrumentAdvice<double> Advice(double[] buckets) => new() { HistogramBucketBoundaries = buckets };
+
+    private sealed class Registration(ObservedWorker worker) : IDisposable
+    {
+        public void Dispose() => Observed.TryRemove(worker, out _);
+    }
 }

@@ -50,10 +50,12 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public IReadOnlyCollection<(string Body, string Code, string Reason)> DeadLetters => _deadLetters;
 
     /// <summary>Starts the worker with the stack's configuration plus <paramref name="overrides"/> (configuration keys with ':').</summary>
-    public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Configuration on top of the stack's.</param>
+    /// <param name="logging">Changes the worker's logging (level, providers) after the default console at Warning.</param>
+    public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? logging = null)
     {
         var worker = new WorkerUnderTest(NewPrefix());
-        await worker.StartCoreAsync(overrides ?? new Dictionary<string, string?>());
+        await worker.StartCoreAsync(overrides ?? new Dictionary<string, string?>(), logging);
         return worker;
     }
 
@@ -93,11 +95,14 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
         settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
         settings["Worker:ShutdownGrace"] = "00:00:10";
+        // No HTTP listener (metrics, /healthz): several workers run at once and would all want port
+        // 9464. Telemetry tests set a free port of their own.
+        settings["Telemetry:PrometheusEndpoint"] = "";
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }
 
-    private async Task StartCoreAsync(IReadOnlyDictionary<string, string?> overrides)
+    private async Task StartCoreAsync(IReadOnlyDictionary<string, string?> overrides, Action<ILoggingBuilder>? logging)
     {
         var settings = Configuration(overrides);
         // SoftHSM2 reads SOFTHSM2_CONF (natively) when the module initialises: NativeEnvironment's
@@ -106,6 +111,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
         WorkerHost.AddWorker(builder.Services, builder.Configuration);
         _host = builder.Build();
         await _host.StartAsync();

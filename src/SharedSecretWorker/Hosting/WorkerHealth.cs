@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Processing;
+using SharedSecretWorker.Telemetry;
+
+namespace SharedSecretWorker.Hosting;
+
+/// <summary>
+/// Liveness and readiness of the worker. Live: the process works and no job is stuck (a job older
+/// than Telemetry:StuckJobThreshold is a call that will never return; restarting helps). Ready:
+/// the broker connection is open and both lanes consume, the last directory check (bind and
+/// bases) and HSM check (session, login, a throw-away token) passed, and no circuit breaker is open.
+/// </summary>
+internal sealed class WorkerHealth
+{
+    private readonly BrokerConnection _broker;
+    private readonly RequestConsumer _consumer;
+    private readonly Breakers _breakers;
+    private readonly RunningJobs _jobs;
+    private readonly TelemetryOptions _options;
+    private readonly IHostApplicationLifetime _lifetime;
+
+    // dependency -> null when its last check passed, else its error type; absent until checked.
+    private readonly ConcurrentDictionary<string, string?> _checks = new(StringComparer.Ordinal);
+
+    public WorkerHealth(BrokerConnection broker, RequestConsumer consumer, Breakers breakers, RunningJobs jobs,
+        IOptions<TelemetryOptions> options, IHostApplicationLifetime lifetime)
+    {
+        _broker = broker;
+        _consumer = consumer;
+        _breakers = breakers;
+        _jobs = jobs;
+        _options = options.Value;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>Records the result of an active check of <paramref name="dependency"/>; returns the previous result.</summary>
+    public (bool Known, string? Problem) Record(string dependency, string? problem)
+    {
+        var known = _checks.TryGetValue(dependency, out var previous);
+        _checks[dependency] = problem;
+        return (known, previous);
+    }
+
+    public HealthReport Liveness()
+    {
+        var oldest = _jobs.OldestAge;
+        return oldest > _options.StuckJobThreshold
+            ? new HealthReport([$"stuck: a job has been running for {oldest:g} (Telemetry:StuckJobThreshold {_options.StuckJobThreshold:g})"])
+            : new HealthReport([]);
+    }
+
+    public HealthReport Readiness()
+    {
+        var problems = new List<string>();
+        if (_lifetime.ApplicationStopping.IsCancellationRequested) problems.Add("stopping");
+        if (!_broker.IsOpen) problems.Add("broker: not connected");
+        if (!_consumer.IsConsuming) problems.Add("broker: not consuming");
+        AddDependency(problems, TelemetryNames.Directory, _breakers.Directory);
+        AddDependency(problems, TelemetryNames.Hsm, _breakers.Hsm);
+        problems.AddRange(Liveness().Problems);
+        return new HealthReport(problems);
+    }
+
+    /// <summary>Per dependency, whether it is up now (the <c>shrtok.dependency.up</c> gauge).</summary>
+    public IEnumerable<KeyValuePair<string, bool>> DependencyStates()
+    {
+        yield return new(TelemetryNames.Broker, _broker.IsOpen);
+        yield return new(TelemetryNames.Directory, IsUp(TelemetryNames.Directory, _breakers.Directory));
+        yield return new(TelemetryNames.Hsm, IsUp(TelemetryNames.Hsm, _breakers.Hsm));
+    }
+
+    private bool IsUp(string dependency, CircuitBreaker breaker) =>
+        _checks.TryGetValue(dependency, out var problem) && problem is null && !breaker.IsOpen;
+
+    private void AddDependency(List<string> problems, string dependency, CircuitBreaker breaker)
+    {
+        if (!_checks.TryGetValue(dependency, out var problem)) problems.Add($"{dependency}: not checked yet");
+        else if (problem is not null) problems.Add($"{dependency}: check failed ({problem})");
+        if (breaker.IsOpen) problems.Add($"{dependency}: circuit breaker open");
+    }
+}
