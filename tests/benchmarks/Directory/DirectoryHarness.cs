@@ -17,17 +17,19 @@ namespace SharedSecretWorker.Benchmarks.Directory;
 internal sealed class DirectoryHarness : IHarness
 {
     private const int DefaultWrites = 2000;
+    private const int DefaultRepeats = 3;
     private const int TokenBytes = 270;
     private const string UserPrefix = "user";
     private static readonly int[] DefaultStreams = [1, 2, 4, 8];
 
     public string Name => "directory";
 
-    public string Description => "shrTok modifies/s at 1, 2, 4, 8 connections: IDirectoryStore vs ldapmodify (args: [--writes N] [--streams 1,2,4,8] [--env stack.env])";
+    public string Description => "shrTok modifies/s at 1, 2, 4, 8 connections: IDirectoryStore vs ldapmodify (args: [--writes N] [--streams 1,2,4,8] [--repeat 3] [--env stack.env])";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var writes = DefaultWrites;
+        var repeats = DefaultRepeats;
         var streams = DefaultStreams;
         string? envPath = null;
         for (var i = 0; i < args.Length; i++)
@@ -36,6 +38,8 @@ internal sealed class DirectoryHarness : IHarness
             {
                 case "--writes" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
                     writes = n; i++; break;
+                case "--repeat" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var r) && r > 0:
+                    repeats = r; i++; break;
                 case "--streams" when i + 1 < args.Length:
                     streams = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--env" when i + 1 < args.Length:
@@ -66,8 +70,17 @@ internal sealed class DirectoryHarness : IHarness
             var rows = new List<(int Streams, double Store, double StoreMs, double Tool, double ToolMs)>();
             foreach (var n in streams)
             {
-                var store = await RunStoreAsync(stack, targets, n, cancellationToken);
-                var tool = await RunLdapModifyAsync(stack, work, targets, n, cancellationToken);
+                // Alternate the two sides and keep the median of each, so that load from anything
+                // else on the machine spreads over both instead of skewing one.
+                var storeRuns = new List<TimeSpan>();
+                var toolRuns = new List<TimeSpan>();
+                for (var r = 0; r < repeats; r++)
+                {
+                    storeRuns.Add(await RunStoreAsync(stack, targets, n, cancellationToken));
+                    toolRuns.Add(await RunLdapModifyAsync(stack, work, targets, n, cancellationToken));
+                }
+                var store = Median(storeRuns);
+                var tool = Median(toolRuns);
                 rows.Add((n, targets.Count / store.TotalSeconds, store.TotalMilliseconds * n / targets.Count,
                     targets.Count / tool.TotalSeconds, tool.TotalMilliseconds * n / targets.Count));
             }
@@ -81,6 +94,7 @@ internal sealed class DirectoryHarness : IHarness
                     $"| {r.Streams,11} | {r.Store,26:0} | {r.StoreMs,13:0.00} | {r.Tool,21:0} | {r.ToolMs,13:0.00} | {r.Store / r.Tool,18:0.00} |"));
             }
             Console.WriteLine();
+            Console.WriteLine($"Median of {repeats} runs per cell.");
             Console.WriteLine("IDirectoryStore does the CA's (uid=...) subtree search and then the modify (two round trips) per write; ldapmodify only the modify.");
             Console.WriteLine("ldapmodify: one process per connection, each applying its chunk of the same LDIF; process start-up is included.");
             return 0;
@@ -90,6 +104,8 @@ internal sealed class DirectoryHarness : IHarness
             System.IO.Directory.Delete(work, recursive: true);
         }
     }
+
+    private static TimeSpan Median(List<TimeSpan> runs) => runs.Order().ElementAt(runs.Count / 2);
 
     private static string BuildLdif(int writes, string peopleBase)
     {
