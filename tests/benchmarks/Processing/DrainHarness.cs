@@ -54,6 +54,8 @@ internal sealed class DrainHarness : IHarness
         var total = clock.Elapsed;
         var results = ids.Select(id => observer.ResultAsync(id).Result).ToList();
         var stored = results.Count(r => r.Status == ResultStatus.Stored);
+        foreach (var failed in results.Where(r => r.Status != ResultStatus.Stored).Take(5))
+            Console.WriteLine($"not stored: {failed.RequestId} {failed.Uid}: {failed.Status} {failed.Error?.Code} {failed.Error?.Message} (attempts {failed.Attempts})");
         peakRss = Math.Max(peakRss, PeakRss(worker.Id));
         worker.Terminate();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
