@@ -44,6 +44,19 @@ public sealed class ConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task StartTls_without_trusting_the_stacks_CA_is_refused()
+    {
+        var store = _bed.Store(o =>
+        {
+            o.Url = _bed.Stack.Find("STACK_LDAP_STARTTLS_URL") ?? _bed.Stack.Get("STACK_LDAP_URL");
+            o.StartTls = true;
+        });
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => store.CheckAsync());
+        Assert.Equal(DirectoryFailure.Unavailable, error.Kind);
+        Assert.NotNull(error.LdapResultCode);
+    }
+
+    [Fact]
     public async Task Check_passes_for_the_stack_and_names_a_missing_base()
     {
         await _bed.Store().CheckAsync();
