@@ -134,15 +134,15 @@ public sealed class EnrollmentTokenTests : IDisposable
     }
 
     [Fact]
-    public async Task A_uid_two_fresh_entries_share_is_ambiguous_and_neither_is_written()
+    public async Task A_uid_three_fresh_entries_share_is_ambiguous_and_none_is_written()
     {
+        // Three, so that the lookup's two-entry size limit is exceeded (sizeLimitExceeded, 4);
+        // dupuser above covers exactly two.
         var uid = DirectoryTestBed.NewUid();
-        var one = _bed.CreatePerson(uid, rdn: $"cn={uid} one");
-        var two = _bed.CreatePerson(uid, rdn: $"cn={uid} two");
+        var entries = new[] { "one", "two", "three" }.Select(n => _bed.CreatePerson(uid, rdn: $"cn={uid} {n}")).ToList();
         var error = await Assert.ThrowsAsync<DirectoryException>(() => _bed.Store().StoreEnrollmentTokenAsync(uid, DirectoryTestBed.NewToken()));
         Assert.Equal(DirectoryFailure.AmbiguousUid, error.Kind);
-        Assert.Empty(_bed.Values(one, "shrTok"));
-        Assert.Empty(_bed.Values(two, "shrTok"));
+        Assert.All(entries, dn => Assert.Empty(_bed.Values(dn, "shrTok")));
     }
 
     [Fact]
