@@ -14,26 +14,57 @@ public sealed class WorkerFaultTests
     private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
 
     [Fact]
-    public async Task Killed_with_SIGKILL_in_the_middle_of_1000_queued_requests_nothing_is_lost()
+    public async Task Killed_with_SIGKILL_three_times_during_3000_requests_nothing_is_lost()
     {
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
-        // 900 users, 100 of them twice: the second request for a uid must win.
-        var uids = Enumerable.Range(1001, 900).Select(Uid).Concat(Enumerable.Range(1001, 100).Select(Uid)).ToList();
+        // 2000 users, 1000 of them twice: the second request for a uid must win.
+        var uids = Enumerable.Range(1, 2000).Select(Uid).Concat(Enumerable.Range(1, 1000).Select(Uid)).ToList();
 
+        List<string> ids;
         using (var first = WorkerProcess.Start(configuration))
         {
             await first.WaitUntilConsumingAsync();
             // The worker has declared its queues: now queue the whole batch, then kill it mid-way.
-            var ids = await PublishAsync(observer, uids);
-            await WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
+            ids = await PublishAsync(observer, uids);
+            await WaitForResultsAsync(observer, 300, TimeSpan.FromMinutes(2));
             first.Kill();
-            Assert.True(observer.Results.Count < ids.Count, "the kill came after the batch was done: the test proves nothing");
+        }
+        foreach (var killAt in new[] { 1000, 1800 })
+        {
+            using var next = WorkerProcess.Start(configuration);
+            await next.WaitUntilConsumingAsync();
+            await WaitForResultsAsync(observer, killAt, TimeSpan.FromMinutes(3));
+            next.Kill();
+        }
+        Assert.True(observer.Results.Count < ids.Count, "the last kill came after the batch was done: the test proves less than it says");
 
-            using var second = WorkerProcess.Start(configuration);
-            await second.WaitUntilConsumingAsync();
+        using (var last = WorkerProcess.Start(configuration))
+        {
+            await last.WaitUntilConsumingAsync();
             await AllSettledAsync(observer, ids);
         }
+        Invariant.HoldsForEveryUid(observer, uids);
+        Assert.Empty(observer.DeadLetters);
+    }
+
+    [Fact]
+    public async Task Two_workers_on_the_same_queues_one_killed_the_other_finishes()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var configuration = observer.Configuration(new Dictionary<string, string?>());
+        var uids = Enumerable.Range(1001, 600).Select(Uid).ToList();
+        using var survivor = WorkerProcess.Start(configuration);
+        await survivor.WaitUntilConsumingAsync();
+        List<string> ids;
+        using (var victim = WorkerProcess.Start(configuration))
+        {
+            await victim.WaitUntilConsumingAsync();
+            ids = await PublishAsync(observer, uids);
+            await WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
+            victim.Kill();
+        }
+        await AllSettledAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
