@@ -177,6 +177,38 @@ public sealed class ConnectionTests : IDisposable
         Assert.Equal($"cn=6699,{_bed.RepositoryBase}", (await store.ReadRevocationTokenAsync(CertificateSerial.Parse("6699"))).Dn, ignoreCase: true);
     }
 
+    [Fact]
+    public async Task A_call_stuck_past_its_timeout_keeps_its_slot_until_the_server_answers()
+    {
+        // Bounded blocking: with one connection allowed, a hung call holds it; the next caller is
+        // told the directory is unavailable after OperationTimeout instead of opening more.
+        var target = new Uri(_bed.Stack.Get("STACK_LDAP_URL"));
+        await using var forwarder = new TcpForwarder(target.Host, target.Port);
+        forwarder.Start();
+        var store = _bed.Store(o =>
+        {
+            o.Url = $"ldap://127.0.0.1:{forwarder.Port}";
+            o.MaxConnections = 1;
+            o.OperationTimeout = TimeSpan.FromSeconds(1);
+        });
+        await store.CheckAsync();
+        var serial = CertificateSerial.Parse("6699");
+
+        forwarder.Paused = true;
+        var first = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
+        Assert.Contains("did not answer", first.Message, StringComparison.Ordinal);
+        var second = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
+        Assert.Equal(DirectoryFailure.Unavailable, second.Kind);
+        Assert.Contains("stayed busy", second.Message, StringComparison.Ordinal);
+        Assert.Equal(1, forwarder.Accepted);
+
+        forwarder.Paused = false;
+        var read = await store.ReadRevocationTokenAsync(serial);
+        Assert.Equal($"cn=6699,{_bed.RepositoryBase}", read.Dn, ignoreCase: true);
+        // The stuck connection was closed once it returned, not reused.
+        Assert.Equal(2, forwarder.Accepted);
+    }
+
     private async Task WriteAndReadBack(IDirectoryStore store)
     {
         var uid = DirectoryTestBed.NewUid();
