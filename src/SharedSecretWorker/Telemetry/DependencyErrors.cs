@@ -9,11 +9,17 @@ internal static class DependencyErrors
     /// <summary>The cancellation of a call (shutdown, a job handed back).</summary>
     public const string Cancelled = "cancelled";
 
+    /// <summary>The HSM is unavailable for now (<see cref="HsmUnavailableException"/>).</summary>
+    public const string HsmUnavailable = "hsm-unavailable";
+
+    /// <summary>The directory is unavailable for now (<see cref="DirectoryFailure.Unavailable"/>).</summary>
+    public const string DirectoryUnavailable = "unavailable";
+
     /// <summary>Error type of a failed token engine call.</summary>
     public static string OfHsm(Exception exception) => exception switch
     {
         OperationCanceledException => Cancelled,
-        HsmUnavailableException => "hsm-unavailable",
+        HsmUnavailableException => HsmUnavailable,
         TokenEngineException => "hsm-error",
         _ => exception.GetType().Name,
     };
@@ -32,7 +38,7 @@ internal static class DependencyErrors
             DirectoryFailure.AuthenticationFailed => "authentication-failed",
             DirectoryFailure.Rejected => "rejected",
             DirectoryFailure.Conflict => "conflict",
-            DirectoryFailure.Unavailable => "unavailable",
+            DirectoryFailure.Unavailable => DirectoryUnavailable,
             DirectoryFailure.Misconfigured => "misconfigured",
             _ => "other",
         },

@@ -19,6 +19,9 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     internal const string ReadRevocation = "read-revocation-token";
     internal const string Check = "check";
 
+    /// <summary>Every operation value.</summary>
+    internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, ReadEnrollment, ReadRevocation, Check];
+
     private const string SearchModify = "search,modify";
     private const string Search = "search";
 

@@ -14,6 +14,9 @@ internal sealed class InstrumentedTokenEncryptor(ITokenEncryptor inner) : IToken
     internal const string Random = "random";
     internal const string Probe = "probe";
 
+    /// <summary>Every operation value.</summary>
+    internal static readonly string[] Operations = [Encrypt, Random, Probe];
+
     public string Description => inner.Description;
 
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)

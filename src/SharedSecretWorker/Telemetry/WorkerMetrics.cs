@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using SharedSecretWorker.Consuming.Requests;
 
 namespace SharedSecretWorker.Telemetry;
 
@@ -99,6 +100,27 @@ public static class WorkerMetrics
 
     /// <summary>The broker connection recovered.</summary>
     public static void ConnectionRecovered() => RecoveryCounter.Add(1);
+
+    /// <summary>
+    /// Starts the counters that alerts take <c>increase()</c> of at zero (Prometheus instrumentation
+    /// practice, "avoid missing metrics"): a series that first appears at 1 shows no increase, so the
+    /// first dead letter or HSM outage would not alert. Call once the MeterProvider listens
+    /// (measurements before that are dropped); adding zero again is harmless.
+    /// </summary>
+    internal static void StartSeriesAtZero()
+    {
+        foreach (var kind in Enum.GetValues<RequestKind>())
+        {
+            var tag = new KeyValuePair<string, object?>(TelemetryNames.KindTag, kind.ToWireName());
+            RetryCounter.Add(0, tag);
+            DeadLetterCounter.Add(0, tag);
+        }
+        foreach (var operation in InstrumentedTokenEncryptor.Operations)
+            HsmErrorCounter.Add(0, new TagList { { TelemetryNames.OperationTag, operation }, { TelemetryNames.ErrorType, DependencyErrors.HsmUnavailable } });
+        foreach (var operation in InstrumentedDirectoryStore.Operations)
+            DirectoryErrorCounter.Add(0, new TagList { { TelemetryNames.OperationTag, operation }, { TelemetryNames.ErrorType, DependencyErrors.DirectoryUnavailable } });
+        RecoveryCounter.Add(0);
+    }
 
     /// <summary>Exposes <paramref name="worker"/> to the gauges until the result is disposed.</summary>
     internal static IDisposable Observe(ObservedWorker worker)
