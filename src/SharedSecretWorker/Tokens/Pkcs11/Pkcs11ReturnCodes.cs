@@ -2,7 +2,7 @@ using Net.Pkcs11Interop.Common;
 
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
-/// <summary>Which PKCS#11 return values are transient (retry after re-opening sessions) and which end the login.</summary>
+/// <summary>Which PKCS#11 return values are transient (retry after re-opening sessions) and which mean an unsupported mechanism.</summary>
 internal static class Pkcs11ReturnCodes
 {
     /// <summary>
@@ -15,12 +15,6 @@ internal static class Pkcs11ReturnCodes
         CKR.CKR_TOKEN_NOT_PRESENT or CKR.CKR_TOKEN_NOT_RECOGNIZED or CKR.CKR_SLOT_ID_INVALID or
         CKR.CKR_USER_NOT_LOGGED_IN or CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_GENERAL_ERROR or
         CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_WRAPPING_KEY_HANDLE_INVALID;
-
-    /// <summary>
-    /// Failures after which the login, the anchor session or the imported key may be gone, so the
-    /// whole connection is rebuilt (slot found again by label, login, key imported again).
-    /// </summary>
-    public static bool NeedsReconnect(CKR rv) => rv is not (CKR.CKR_SESSION_COUNT or CKR.CKR_HOST_MEMORY or CKR.CKR_DEVICE_MEMORY);
 
     /// <summary>The module does not support the mechanism or its parameters (SoftHSM2 and OAEP-SHA-256: CKR_ARGUMENTS_BAD).</summary>
     public static bool IsUnsupportedMechanism(CKR rv) => rv is
