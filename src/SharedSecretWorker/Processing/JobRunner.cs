@@ -79,7 +79,7 @@ internal sealed class JobRunner
         WorkerTracing.Finish(activity, outcome, outcomeName, attempt, settlement.Action);
         WorkerMetrics.Processed(outcome.KindName, outcomeName, Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (message.Timestamp is { } sent && settlement.Action is SettlementAction.Ack or SettlementAction.DeadLetter)
-            WorkerMetrics.Lag(outcome.KindName, Math.Max(0, (_time.GetUtcNow() - sent).TotalSeconds));
+            WorkerMetrics.Lag(outcome.KindName, WorkerTracing.LaneName(message.Lane), Math.Max(0, (_time.GetUtcNow() - sent).TotalSeconds));
     }
 
     private static async Task TryHandBackAsync(IChannel channel, InboundMessage message)

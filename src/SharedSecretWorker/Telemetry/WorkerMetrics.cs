@@ -75,9 +75,9 @@ public static class WorkerMetrics
         ProcessingHistogram.Record(seconds, tags);
     }
 
-    /// <summary>End-to-end lag of a request at its final settlement.</summary>
-    public static void Lag(string kind, double seconds) =>
-        LagHistogram.Record(seconds, new KeyValuePair<string, object?>(TelemetryNames.KindTag, kind));
+    /// <summary>End-to-end lag of a request at its final settlement, by kind and lane (the lanes have different expectations).</summary>
+    public static void Lag(string kind, string lane, double seconds) =>
+        LagHistogram.Record(seconds, new TagList { { TelemetryNames.KindTag, kind }, { TelemetryNames.LaneTag, lane } });
 
     /// <summary>A request went to a retry queue after failing with <paramref name="code"/>.</summary>
     public static void Retried(string kind, string code) =>

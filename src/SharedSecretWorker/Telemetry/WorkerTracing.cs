@@ -132,5 +132,6 @@ public static class WorkerTracing
         return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : null;
     }
 
-    private static string LaneName(Lane lane) => lane == Lane.Bulk ? "bulk" : "interactive";
+    /// <summary>The lane as a tag value: interactive or bulk.</summary>
+    internal static string LaneName(Lane lane) => lane == Lane.Bulk ? "bulk" : "interactive";
 }
