@@ -40,6 +40,17 @@ public sealed class StackEnvironment
     /// <summary>The worker's configuration for the stack (worker.env) as KEY=VALUE pairs.</summary>
     public IReadOnlyDictionary<string, string> WorkerEnvironment() => ParseFile(Path.Combine(StateDirectory, "worker.env"));
 
+    /// <summary>A RabbitMQ.Client factory for the stack's admin user (tests observe and publish as it).</summary>
+    public RabbitMQ.Client.ConnectionFactory AdminConnectionFactory(string clientName) => new()
+    {
+        HostName = Get("STACK_RABBITMQ_HOST"),
+        Port = int.Parse(Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
+        VirtualHost = Get("STACK_RABBITMQ_VHOST"),
+        UserName = Get("STACK_RABBITMQ_ADMIN_USER"),
+        Password = Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
+        ClientProvidedName = clientName,
+    };
+
     /// <summary>The text of a file the stack names by variable (a password file, for example), without its line ending.</summary>
     public string ReadFile(string name) => File.ReadAllText(Get(name)).TrimEnd('\r', '\n');
 

@@ -36,15 +36,7 @@ public sealed class StackSmokeTests
     [Fact]
     public async Task Broker_accepts_an_AMQP_connection_from_RabbitMQ_Client_7()
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = _stack.Get("STACK_RABBITMQ_HOST"),
-            Port = int.Parse(_stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
-            VirtualHost = _stack.Get("STACK_RABBITMQ_VHOST"),
-            UserName = _stack.Get("STACK_RABBITMQ_ADMIN_USER"),
-            Password = _stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
-            ClientProvidedName = "shrtok-smoke-test",
-        };
+        var factory = _stack.AdminConnectionFactory("shrtok-smoke-test");
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var queue = await channel.QueueDeclareAsync(exclusive: true);

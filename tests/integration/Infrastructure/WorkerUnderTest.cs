@@ -121,15 +121,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
 
     private async Task ObserveCoreAsync()
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = _stack.Get("STACK_RABBITMQ_HOST"),
-            Port = int.Parse(_stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
-            VirtualHost = _stack.Get("STACK_RABBITMQ_VHOST"),
-            UserName = _stack.Get("STACK_RABBITMQ_ADMIN_USER"),
-            Password = _stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
-            ClientProvidedName = "shrtok-test-observer",
-        };
+        var factory = _stack.AdminConnectionFactory("shrtok-test-observer");
         _admin = await factory.CreateConnectionAsync();
         _observer = await _admin.CreateChannelAsync();
         _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));

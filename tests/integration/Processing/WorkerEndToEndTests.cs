@@ -37,6 +37,34 @@ public sealed class WorkerEndToEndTests
         var passphrase = Worker.OpenNotice(notice);
         Assert.Equal(passphrase, Worker.DecryptToken(token, KeyWrap.Pkcs1));
         Assert.All(passphrase, c => Assert.InRange(c, '!', '~'));
+        // And as the hand-off service would open it, with nothing of ours (contract: Delivery notice).
+        Assert.Equal(passphrase, await OpenSslCmsDecryptAsync(notice));
+    }
+
+    private static async Task<string> OpenSslCmsDecryptAsync(DeliveryNotice notice)
+    {
+        var stack = StackEnvironment.Load();
+        var sealedFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(sealedFile, Convert.FromBase64String(notice.SealedPassphrase));
+            var start = new System.Diagnostics.ProcessStartInfo("openssl",
+                ["cms", "-decrypt", "-inform", "DER", "-in", sealedFile, "-inkey", stack.Get("STACK_CHANNEL_EMAIL_KEY"), "-recip", stack.Get("STACK_CHANNEL_EMAIL_CERT")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var openssl = System.Diagnostics.Process.Start(start)!;
+            var output = await openssl.StandardOutput.ReadToEndAsync();
+            var error = await openssl.StandardError.ReadToEndAsync();
+            await openssl.WaitForExitAsync();
+            Assert.True(openssl.ExitCode == 0, $"openssl cms -decrypt failed: {error}");
+            return output;
+        }
+        finally
+        {
+            File.Delete(sealedFile);
+        }
     }
 
     [Fact]
