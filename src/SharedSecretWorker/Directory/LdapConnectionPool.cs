@@ -171,7 +171,12 @@ internal sealed class LdapConnectionPool : IDisposable
         }
         catch (Exception e) when (e is LdapException or DirectoryOperationException)
         {
-            throw LdapFailures.Classify(e, $"Connecting to {_factory.Endpoint} and binding as '{_bindDn}'", null, DirectoryFailure.Misconfigured);
+            var failure = LdapFailures.Classify(e, $"Connecting to {_factory.Endpoint} and binding as '{_bindDn}'", null, DirectoryFailure.Misconfigured);
+            if (failure.Kind != DirectoryFailure.AuthenticationFailed) throw failure;
+            // Name the settings an operator has to fix (never the password itself).
+            throw new DirectoryException(failure.Kind,
+                $"{failure.Message} Check {DirectoryOptions.SectionName}:BindDn and the password in {DirectoryOptions.SectionName}:BindPasswordFile.",
+                failure.Dn, failure.LdapResultCode, e);
         }
     }
 
