@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
 /// <summary>What C_GetSessionInfo on a connection's anchor session says after a failure.</summary>
-internal enum AnchorState
+internal enum Pkcs11AnchorState
 {
     /// <summary>Open and logged in: the failure was the call's own.</summary>
     Alive,

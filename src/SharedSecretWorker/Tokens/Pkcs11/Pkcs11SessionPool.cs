@@ -124,9 +124,9 @@ internal sealed class Pkcs11SessionPool : IDisposable
             // connection's fault, whatever code the module chose (SoftHSM2 answers C_GenerateKey with
             // CKR_FUNCTION_FAILED when the login vanishes mid-call).
             var anchor = Check(connection);
-            var handleInvalid = anchor == AnchorState.HandleInvalid || e.RV is CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED;
+            var handleInvalid = anchor == Pkcs11AnchorState.HandleInvalid || e.RV is CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED;
             if (session is not null) Release(session, close: !handleInvalid);
-            if (anchor != AnchorState.Alive)
+            if (anchor != Pkcs11AnchorState.Alive)
             {
                 Disconnect(connection, e.RV, anchor);
             }
@@ -303,30 +303,30 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
     }
 
-    private static AnchorState Check(Pkcs11Connection connection)
+    private static Pkcs11AnchorState Check(Pkcs11Connection connection)
     {
         try
         {
             var state = connection.Anchor.GetSessionInfo().State;
-            return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? AnchorState.Alive : AnchorState.LoggedOut;
+            return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? Pkcs11AnchorState.Alive : Pkcs11AnchorState.LoggedOut;
         }
         catch (Pkcs11Exception)
         {
-            return AnchorState.HandleInvalid;
+            return Pkcs11AnchorState.HandleInvalid;
         }
     }
 
-    private void Disconnect(Pkcs11Connection connection, CKR cause, AnchorState anchor)
+    private void Disconnect(Pkcs11Connection connection, CKR cause, Pkcs11AnchorState anchor)
     {
         lock (_connectionLock)
         {
-            if (anchor == AnchorState.HandleInvalid) connection.HandlesInvalid = true;
+            if (anchor == Pkcs11AnchorState.HandleInvalid) connection.HandlesInvalid = true;
             if (!ReferenceEquals(_connection, connection)) return;
             _connection = null;
         }
         _logger.LogWarning("HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.",
             connection.Generation, _options.TokenLabel, cause, anchor);
-        if (anchor == AnchorState.HandleInvalid) Abandon(connection.Anchor);
+        if (anchor == Pkcs11AnchorState.HandleInvalid) Abandon(connection.Anchor);
         else CloseQuietly(connection.Anchor);
     }
 

@@ -83,10 +83,11 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
                 return SharedTokenCodec.Encode(wrapped, ciphertext);
             }, "token encryption", cancellationToken).ConfigureAwait(false);
         }
-        catch (TokenEngineException e) when (e.InnerException is Pkcs11Exception { Method: not "C_Encrypt" } failure)
+        catch (TokenEngineException e) when (e.InnerException is Pkcs11Exception { Method: "C_GenerateKey" or "C_WrapKey" or "C_GetAttributeValue" or "C_DestroyObject" } failure)
         {
-            // Only C_Encrypt sees the request's data. Key generation, wrapping and destruction use a
-            // fixed template and key that the start-up probe proved, so their failure is the HSM's
+            // Only C_Encrypt sees the request's data (and C_Login's refusal stays permanent). Key
+            // generation, wrapping and destruction use a fixed template and key that the start-up
+            // probe proved, so their failure is the HSM's
             // (SoftHSM2 2.6.1 answers CKR_ATTRIBUTE_VALUE_INVALID or CKR_GENERAL_ERROR now and then
             // under concurrent load, upstream issues #573 and #688): retry later.
             throw new HsmUnavailableException(
