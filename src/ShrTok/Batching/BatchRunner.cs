@@ -16,6 +16,9 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
     /// <summary>How long a stopped run waits for publishes already on the wire to be confirmed.</summary>
     private static readonly TimeSpan ConfirmGrace = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often batch-status --wait looks whether the rows in flight have settled.</summary>
+    private static readonly TimeSpan SettlePoll = TimeSpan.FromMilliseconds(100);
+
     public async Task<int> RunAsync(BatchRunRequest run, CancellationToken interrupt)
     {
         var options = LoadOptions(out var optionsProblem);
@@ -130,13 +133,14 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
             try
             {
                 await session.CollectResultsAsync(interrupt).ConfigureAwait(false);
-                if (wait && !session.Outcomes.Snapshot().Complete)
+                if (wait && session.Outcomes.Snapshot().InFlight > 0)
                 {
                     var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     var view = progress(options).ShowAsync($"batch {batchId}", session.Outcomes.Snapshot, stop.Task, interrupt);
                     try
                     {
-                        await session.Outcomes.Completion.WaitAsync(interrupt).ConfigureAwait(false);
+                        // Rows never sent (an interrupted run) are not waited for: only a new run sends them.
+                        while (session.Outcomes.Snapshot().InFlight > 0) await Task.Delay(SettlePoll, time, interrupt).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -155,7 +159,8 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
 
     private async Task<(int Published, string? Failure)> PublishAsync(BatchSession session, BatchOptions options, double? rate, CancellationToken interrupt)
     {
-        using var window = new SemaphoreSlim(options.PublishWindow, options.PublishWindow);
+        // Not disposed: a publish still unconfirmed after the grace releases it later.
+        var window = new SemaphoreSlim(options.PublishWindow, options.PublishWindow);
         var pacer = new PublishPacer(rate, time);
         string? failure = null;
         var published = 0;
@@ -266,8 +271,9 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
         }
         if (!counts.Complete)
         {
-            if (!waited) output.WriteLine($"{Name}: not waiting for results; collect them with: shrtok batch-status {id} --wait");
-            return counts.Failed + counts.Lost > 0 ? Cli.ExitFailed : Cli.ExitOk;
+            if (counts.NotSent > 0) error.WriteLine($"{Name}: {counts.NotSent} rows are not sent yet; this sends them: shrtok batch {file} --batch-id {id}");
+            if (!waited && counts.InFlight > 0) output.WriteLine($"{Name}: not waiting for results; collect them with: shrtok batch-status {id} --wait");
+            return counts.Failed + counts.Lost + counts.NotSent > 0 ? Cli.ExitFailed : Cli.ExitOk;
         }
         return counts.AllSucceeded ? Cli.ExitOk : Cli.ExitFailed;
     }

@@ -26,13 +26,14 @@ internal sealed class LanesHarness : IHarness
 
     public string Name => "lanes";
 
-    public string Description => "bulk batch rows/s via shrtok batch while interactive enrollments are timed (args: [--rows N] [--probe-interval-ms 50] [--rate N])";
+    public string Description => "bulk batch rows/s via shrtok batch while interactive enrollments are timed (args: [--rows N] [--probe-interval-ms 50] [--rate N] [--worker-concurrency N])";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var rows = DefaultRows;
         var interval = DefaultProbeInterval;
         string? rate = null;
+        string? concurrency = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -43,6 +44,8 @@ internal sealed class LanesHarness : IHarness
                     interval = TimeSpan.FromMilliseconds(ms); i++; break;
                 case "--rate" when i + 1 < args.Length:
                     rate = args[++i]; break;
+                case "--worker-concurrency" when i + 1 < args.Length:
+                    concurrency = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"lanes: unknown or incomplete argument '{args[i]}'. {Description}");
                     return 2;
@@ -63,6 +66,7 @@ internal sealed class LanesHarness : IHarness
         var work = Path.Combine(Path.GetTempPath(), prefix);
         System.IO.Directory.CreateDirectory(work);
         var configuration = Configuration(stack, prefix);
+        if (concurrency is not null) configuration["Worker:MaxConcurrency"] = concurrency;
         var batchId = "lanes-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         try
         {

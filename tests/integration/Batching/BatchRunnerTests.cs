@@ -164,6 +164,40 @@ public sealed class BatchRunnerTests : IAsyncLifetime
         Assert.Contains("\"rows\": 41", completed);
     }
 
+    [Fact]
+    public async Task Ctrl_C_leaves_the_batch_running_and_the_next_run_sends_only_the_rest()
+    {
+        const int Rows = 300;
+        var batchId = "it-" + Guid.NewGuid().ToString("N")[..10];
+        var file = WriteFile("interrupted.csv", Enumerable.Range(1001, Rows).Select(i => $"{User(i)},email,{User(i)}@example.com"));
+        using var ctrlC = new CancellationTokenSource(TimeSpan.FromSeconds(1)); // at 100/s, a third of the rows is out by then
+
+        var (exit, output, error) = await RunAsync(new BatchRunRequest(file, Wait: true, null, batchId, Rate: 100, Reissue: false), ctrlC.Token);
+
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("interrupted", error);
+        Assert.Contains($"shrtok batch-status {batchId} --wait", error);
+        Assert.Contains($"--batch-id {batchId}", error);
+
+        // batch-status waits for the rows in flight only; the rows never sent stay not-sent.
+        var statusReport = Path.Combine(_folder, "interrupted-status.csv");
+        var (statusExit, statusOutput, statusError) = await StatusAsync(batchId, wait: true, statusReport);
+        Assert.True(statusExit == 1, $"exit {statusExit}\n{statusOutput}\n{statusError}");
+        var status = ReadReport(statusReport);
+        var stored = status.Count(r => r[4] == "stored");
+        Assert.InRange(stored, 1, Rows - 1);
+        Assert.Equal(Rows - stored, status.Count(r => r[4] == "not-sent"));
+
+        var report = Path.Combine(_folder, "interrupted-report.csv");
+        var (againExit, againOutput, againError) = await RunAsync(new BatchRunRequest(file, Wait: true, report, batchId, Rate: null, Reissue: false));
+
+        Assert.True(againExit == 0, $"exit {againExit}\n{againOutput}\n{againError}");
+        Assert.Contains($"({Rows - stored} published by this run)", againOutput);
+        Assert.All(ReadReport(report), r => Assert.Equal("stored", r[4]));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(Rows, NoticesOf(batchId)); // one passphrase per row, none twice
+    }
+
     /// <summary>The first batch.completed event on the worker's results exchange.</summary>
     private async Task<TaskCompletionSource<string>> ListenForBatchEventsAsync()
     {
