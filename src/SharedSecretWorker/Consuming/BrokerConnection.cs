@@ -1,4 +1,6 @@
 using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -92,23 +94,45 @@ public sealed class BrokerConnection : IAsyncDisposable
 
         if (factory.Ssl.Enabled && !string.IsNullOrEmpty(options.CaFile))
         {
-            var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaFile);
+            X509Certificate2 ca;
+            try
+            {
+                ca = X509CertificateLoader.LoadCertificateFromFile(options.CaFile);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new InvalidOperationException($"RabbitMq:CaFile '{options.CaFile}' is not a PEM or DER certificate: {ex.Message}", ex);
+            }
+            var caFile = options.CaFile;
+            var host = factory.Ssl.ServerName;
             factory.Ssl.CertificateValidationCallback = (_, certificate, _, errors) =>
-                ValidateAgainst(ca, certificate, errors);
+                ValidateAgainst(ca, caFile, host, certificate, errors);
         }
         return factory;
     }
 
-    /// <summary>Trusts exactly the configured CA (RabbitMq:CaFile) instead of the system store.</summary>
-    private static bool ValidateAgainst(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
+    /// <summary>
+    /// Trusts exactly the configured CA (RabbitMq:CaFile) instead of the system store. A refusal
+    /// throws instead of returning false: SslStream would otherwise report only "rejected by the
+    /// provided RemoteCertificateValidationCallback", and the operator needs to know which setting
+    /// and which certificate disagree (the exception becomes the innermost cause of the connect failure).
+    /// </summary>
+    private static bool ValidateAgainst(X509Certificate2 ca, string caFile, string host, X509Certificate? presented, SslPolicyErrors errors)
     {
-        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return false;
+        if (presented is null)
+            throw new AuthenticationException($"The broker presented no TLS certificate (RabbitMq:Uri is amqps://, RabbitMq:CaFile '{caFile}').");
+        using var leaf = new X509Certificate2(presented);
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+            throw new AuthenticationException(
+                $"The broker's TLS certificate '{leaf.Subject}' does not name the host '{host}' of RabbitMq:Uri: use a host name the certificate names.");
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(presented);
-        return chain.Build(leaf);
+        if (chain.Build(leaf)) return true;
+        var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+        throw new AuthenticationException(
+            $"The broker's TLS certificate '{leaf.Subject}' (issued by '{leaf.Issuer}') is not trusted by the CA in RabbitMq:CaFile '{caFile}' ('{ca.Subject}'): {status}.");
     }
 
     /// <summary>The URI without a password, for messages.</summary>
