@@ -127,6 +127,24 @@ internal sealed class DirectoryTestBed : IDisposable
         return ((SearchResponse)Admin.SendRequest(request)).Entries;
     }
 
+    /// <summary>
+    /// DNs of every entry under the people base that holds <paramref name="token"/> in shrTok and
+    /// was modified since <paramref name="since"/>. shrTok (Octet String, no EQUALITY rule) cannot
+    /// be matched by value on the server, so candidates are narrowed by modifyTimestamp and
+    /// compared here; tokens are unique, so this is safe next to tests running in parallel.
+    /// </summary>
+    public List<string> EntriesHoldingToken(string token, DateTime since)
+    {
+        // modifyTimestamp has one-second resolution: look a little further back.
+        var from = since.ToUniversalTime().AddSeconds(-2).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var request = new SearchRequest(PeopleBase, $"(&(shrTok=*)(modifyTimestamp>={from}Z))", SearchScope.Subtree, "shrTok");
+        var expected = Encoding.ASCII.GetBytes(token);
+        return ((SearchResponse)Admin.SendRequest(request)).Entries.Cast<SearchResultEntry>()
+            .Where(e => e.Attributes["shrTok"].GetValues(typeof(byte[])).Cast<byte[]>().Any(v => v.AsSpan().SequenceEqual(expected)))
+            .Select(e => e.DistinguishedName)
+            .ToList();
+    }
+
     public void AddMetaInfo(string dn, string value)
         => Admin.SendRequest(new ModifyRequest(dn, DirectoryAttributeOperation.Add, "metaInfo", value));
 

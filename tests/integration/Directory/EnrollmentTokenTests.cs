@@ -18,11 +18,14 @@ public sealed class EnrollmentTokenTests : IDisposable
         var store = _bed.Store();
         var first = DirectoryTestBed.NewToken();
         var second = DirectoryTestBed.NewToken();
+        var start = DateTime.UtcNow;
 
         var written = await store.StoreEnrollmentTokenAsync(uid, first);
         Assert.Equal(dn, written.Dn, ignoreCase: true);
         Assert.True(written.Changed);
         AssertSingleToken(uid, first);
+        // The directory-wide check the hostile-uid tests rely on does find a written token.
+        Assert.Equal(dn, Assert.Single(_bed.EntriesHoldingToken(first, start)), ignoreCase: true);
 
         await store.StoreEnrollmentTokenAsync(uid, second);
         AssertSingleToken(uid, second);
@@ -114,9 +117,11 @@ public sealed class EnrollmentTokenTests : IDisposable
         var canaries = new[] { _bed.CreatePerson("t-canary" + Guid.NewGuid().ToString("N")), _bed.CreatePerson(DirectoryTestBed.NewUid()) };
         var store = _bed.Store();
         var token = DirectoryTestBed.NewToken();
+        var start = DateTime.UtcNow;
 
         var error = await Assert.ThrowsAsync<DirectoryException>(() => store.StoreEnrollmentTokenAsync(uid, token));
         Assert.Equal(expected, error.Kind);
+        Assert.Empty(_bed.EntriesHoldingToken(token, start));
         Assert.False(error.IsTransient);
         Assert.DoesNotContain(token, error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<DirectoryException>(() => store.ClearEnrollmentTokenAsync(uid));
