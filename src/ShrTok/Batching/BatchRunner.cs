@@ -54,7 +54,7 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
             return Usage($"batch '{batchId}' is a {earlier.Kind} batch and {run.File} holds {plan.Kind.ToWireName()}s; use another --batch-id.");
 
         var manifest = new BatchManifest(batchId, plan.Kind.ToWireName(), plan.Path, sha, plan.Rows, generation, earlier?.ResultsQueue,
-            earlier?.CreatedAt ?? time.GetUtcNow(), CompletionPublished: false);
+            earlier?.CreatedAt ?? time.GetUtcNow(), CompletionPublished: earlier?.Generation == generation && earlier.CompletionPublished);
         var factory = new BatchRequestFactory(parser, plan.Columns, batchId, generation);
         BatchSession session;
         try
@@ -76,6 +76,8 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
             var view = progress(options).ShowAsync($"batch {batchId}", session.Outcomes.Snapshot, stop.Task, interrupt);
             var (published, failure) = await PublishAsync(session, options, run.Rate, interrupt).ConfigureAwait(false);
             session.Journal.Flush();
+            // Rows sent again (failed ones) make a new completion, which is announced again.
+            if (published > 0 && session.Manifest.CompletionPublished) session.SaveManifest(session.Manifest with { CompletionPublished = false });
             var interrupted = interrupt.IsCancellationRequested;
             if (run.Wait && failure is null && !interrupted)
             {
