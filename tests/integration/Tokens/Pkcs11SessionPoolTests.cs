@@ -167,4 +167,19 @@ public sealed class Pkcs11SessionPoolTests
         await encryptor.ProbeAsync(CancellationToken.None);
         Assert.True(encryptor.Pool.Generation >= 2);
     }
+
+    [Fact]
+    public async Task A_lost_wrapping_key_is_imported_again_after_one_transient_failure()
+    {
+        await using var encryptor = StackHsm.Encryptor(KeyWrap.Pkcs1, maxSessions: 1);
+        await encryptor.ProbeAsync(CancellationToken.None);
+        await encryptor.Pool.RunAsync((session, connection) => { session.DestroyObject(connection.WrappingKey); return 0; }, "test", CancellationToken.None);
+
+        await Assert.ThrowsAsync<HsmUnavailableException>(async () => await encryptor.EncryptAsync("x"u8.ToArray(), CancellationToken.None));
+        var token = await encryptor.EncryptAsync("re-imported"u8.ToArray(), CancellationToken.None);
+
+        using var decryptor = StackHsm.Decryptor(KeyWrap.Pkcs1);
+        Assert.Equal("re-imported", decryptor.DecryptToString(token));
+        Assert.Equal(2, encryptor.Pool.Generation);
+    }
 }

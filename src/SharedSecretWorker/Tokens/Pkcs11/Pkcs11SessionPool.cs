@@ -126,7 +126,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
             var anchor = Check(connection);
             var handleInvalid = anchor == Pkcs11AnchorState.HandleInvalid || e.RV is CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED;
             if (session is not null) Release(session, close: !handleInvalid);
-            if (anchor != Pkcs11AnchorState.Alive)
+            // A lost wrapping key (a session object of the anchor) also needs a new connection.
+            if (anchor != Pkcs11AnchorState.Alive || e.RV is CKR.CKR_WRAPPING_KEY_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_OBJECT_HANDLE_INVALID)
             {
                 Disconnect(connection, e.RV, anchor);
             }
