@@ -107,7 +107,8 @@ public sealed class BatchRunnerTests : IAsyncLifetime
         Assert.Contains("2000 stored, 3 failed", output);
         Assert.Equal(KnownUsers, NoticesOf(batchId));
         using var directory = new DirectoryProbe();
-        var tokenBefore = directory.EnrollmentTokens(User(1)).Single();
+        const int Sample = 777; // a user no other test class enrolls
+        var tokenBefore = directory.EnrollmentTokens(User(Sample)).Single();
 
         var rerunReport = Path.Combine(_folder, "rerun.csv");
         var (rerunExit, rerunOutput, rerunError) = await RunAsync(new BatchRunRequest(file, Wait: true, rerunReport, batchId, Rate: null, Reissue: false));
@@ -119,7 +120,7 @@ public sealed class BatchRunnerTests : IAsyncLifetime
         Assert.Contains("(3 published by this run)", rerunOutput); // only the failed rows went out again
         await Task.Delay(TimeSpan.FromSeconds(2)); // a stray second token would have its notice by now
         Assert.Equal(KnownUsers, NoticesOf(batchId));
-        Assert.Equal(tokenBefore, directory.EnrollmentTokens(User(1)).Single());
+        Assert.Equal(tokenBefore, directory.EnrollmentTokens(User(Sample)).Single());
     }
 
     [Fact]
