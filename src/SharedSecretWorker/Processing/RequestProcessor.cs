@@ -166,9 +166,13 @@ internal sealed class RequestProcessor
 
     private JobOutcome FromDirectory(WorkRequest request, DirectoryException ex)
     {
-        if (ex.IsTransient)
+        // A refused bind or a vanished base is the worker's configuration, not the request's fault:
+        // like an outage it opens the breaker (no work is taken until the directory check passes
+        // again) and the request is retried, instead of failing every queued request for good.
+        var workerSide = ex.Kind is DirectoryFailure.AuthenticationFailed or DirectoryFailure.Misconfigured;
+        if (ex.IsTransient || workerSide)
         {
-            if (ex.Kind == DirectoryFailure.Unavailable) _breakers.Directory.ReportTransientFailure();
+            if (ex.Kind == DirectoryFailure.Unavailable || workerSide) _breakers.Directory.ReportTransientFailure();
             return JobOutcome.Transient(request, ErrorCodes.DirectoryUnavailable, ex.Message, ex.Dn);
         }
         var code = ex.Kind switch
