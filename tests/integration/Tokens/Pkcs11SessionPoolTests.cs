@@ -182,4 +182,21 @@ public sealed class Pkcs11SessionPoolTests
         Assert.Equal("re-imported", decryptor.DecryptToString(token));
         Assert.Equal(2, encryptor.Pool.Generation);
     }
+
+    [Fact]
+    public async Task A_module_re_initialised_elsewhere_in_the_process_is_followed_without_losing_a_call()
+    {
+        await using var encryptor = StackHsm.Encryptor(KeyWrap.Pkcs1, maxSessions: 2);
+        using var decryptor = StackHsm.Decryptor(KeyWrap.Pkcs1);
+        Assert.Equal("one", decryptor.DecryptToString(await encryptor.EncryptAsync("one"u8.ToArray(), CancellationToken.None)));
+
+        // C_Finalize + C_Initialize by another user of the shared module (a device reset, a fault test).
+        using (var module = SharedSecretWorker.Tokens.Pkcs11.Pkcs11Module.Acquire(StackHsm.Options().Library))
+            module.Reinitialize(module.Current);
+
+        Assert.Equal("two", decryptor.DecryptToString(await encryptor.EncryptAsync("two"u8.ToArray(), CancellationToken.None)));
+        Assert.Equal(2, encryptor.Pool.Generation);
+        // Under load too: every call completes.
+        await Parallel.ForAsync(0, 16, async (i, ct) => await encryptor.EncryptAsync("three"u8.ToArray(), ct));
+    }
 }

@@ -8,8 +8,11 @@ namespace SharedSecretWorker.Tokens.Pkcs11;
 /// out when its last session closes) and owns the imported public key, a session object that lives
 /// as long as the session that created it.
 /// </summary>
-internal sealed class Pkcs11Connection(ISlot slot, ISession anchor, IObjectHandle wrappingKey, IssuanceProtectionKey key, int generation)
+internal sealed class Pkcs11Connection(IPkcs11Library library, ISlot slot, ISession anchor, IObjectHandle wrappingKey, IssuanceProtectionKey key, int generation)
 {
+    /// <summary>The module initialisation this connection belongs to; a re-initialised module voids it.</summary>
+    public IPkcs11Library Library { get; } = library;
+
     /// <summary>The token's slot.</summary>
     public ISlot Slot { get; } = slot;
 

@@ -137,6 +137,13 @@ internal sealed class Pkcs11SessionPool : IDisposable
             }
             throw new HsmUnavailableException($"The HSM failed during {what}: {e.RV} ({e.Method}); the next call opens new sessions.", e);
         }
+        catch (ObjectDisposedException e)
+        {
+            // Pkcs11Interop's library object was disposed under us: the module was re-initialised.
+            if (session is not null) Release(session, close: false);
+            Disconnect(connection, CKR.CKR_CRYPTOKI_NOT_INITIALIZED, Pkcs11AnchorState.HandleInvalid);
+            throw new HsmUnavailableException($"The PKCS#11 module was re-initialised during {what}; the next call opens new sessions.", e);
+        }
         catch when (session is not null)
         {
             // Not a PKCS#11 failure (the operation refused its result): the session is still good.
@@ -213,16 +220,24 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         lock (_connectionLock)
         {
-            if (_connection is not null) return _connection;
+            if (_connection is not null)
+            {
+                if (ReferenceEquals(_connection.Library, _module.Current)) return _connection;
+                // The module was finalized and initialised again (by this pool or anyone else in the
+                // process): every handle of the old initialisation is void.
+                _connection.HandlesInvalid = true;
+                _connection = null;
+            }
             ISession? anchor = null;
             try
             {
-                var slot = FindSlot();
+                var library = _module.Library;
+                var slot = FindSlot(library);
                 anchor = slot.OpenSession(SessionType.ReadOnly);
                 Login(anchor);
                 var (handle, key) = Pkcs11WrappingKeyLocator.Locate(anchor, Factories, _options.TokenLabel, _options.IssuanceProtectionKeyLabel, _fileKey);
                 var generation = Interlocked.Increment(ref _generation);
-                _connection = new Pkcs11Connection(slot, anchor, handle, key, generation);
+                _connection = new Pkcs11Connection(library, slot, anchor, handle, key, generation);
                 _everConnected = true;
                 _logger.LogInformation("HSM connection {Generation} to token {TokenLabel} ready; wrapping with {Key}.", generation, _options.TokenLabel, key.Description);
                 return _connection;
@@ -254,9 +269,9 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
     }
 
-    private ISlot FindSlot()
+    private ISlot FindSlot(IPkcs11Library library)
     {
-        var slots = _module.Library.GetSlotList(SlotsType.WithTokenPresent);
+        var slots = library.GetSlotList(SlotsType.WithTokenPresent);
         var labels = new List<string>();
         Pkcs11Exception? unreadable = null;
         foreach (var slot in slots)
@@ -311,7 +326,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
             var state = connection.Anchor.GetSessionInfo().State;
             return state is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS ? Pkcs11AnchorState.Alive : Pkcs11AnchorState.LoggedOut;
         }
-        catch (Pkcs11Exception)
+        catch (Exception e) when (e is Pkcs11Exception or ObjectDisposedException)
         {
             return Pkcs11AnchorState.HandleInvalid;
         }
