@@ -35,5 +35,4 @@ public static class LogEvents
     public static readonly EventId HealthEndpointError = new(4003, nameof(HealthEndpointError));
     public static readonly EventId WatchdogEnabled = new(4004, nameof(WatchdogEnabled));
     public static readonly EventId WatchdogWithheld = new(4005, nameof(WatchdogWithheld));
-    public static readonly EventId SystemdNotify = new(4006, nameof(SystemdNotify));
 }

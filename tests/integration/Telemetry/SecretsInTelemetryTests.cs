@@ -49,6 +49,8 @@ public sealed class SecretsInTelemetryTests
         }
         Assert.Contains(batchId, spanText, StringComparison.Ordinal);
         Assert.Contains("shrtok_requests_processed_total", scrape, StringComparison.Ordinal);
+        // batchId belongs on spans, never on metrics (cardinality).
+        Assert.DoesNotContain(batchId, scrape, StringComparison.Ordinal);
 
         var secrets = passphrases.Select((p, i) => ($"passphrase of {ids[i]}", p)).Concat(StackSecrets()).ToList();
         foreach (var (what, secret) in secrets)
