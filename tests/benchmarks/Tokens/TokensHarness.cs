@@ -18,6 +18,8 @@ internal sealed class TokensHarness : IHarness
     private const int DefaultSeconds = 3;
     private const int DefaultCallers = 16;
     private const int PassphraseLength = 20;
+    private const int ProbeAttempts = 30;
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
     private static readonly int[] DefaultSessions = [1, 2, 4];
 
     public string Name => "tokens";
@@ -74,7 +76,7 @@ internal sealed class TokensHarness : IHarness
                     SessionWaitTimeout = TimeSpan.FromMinutes(1),
                 };
                 await using var hsm = new Pkcs11TokenEncryptor(options, keyWrap, certificate, NullLogger.Instance);
-                await hsm.ProbeAsync(cancellationToken);
+                await ProbeWhenPresentAsync(hsm, cancellationToken);
                 var name = hsm.Mode == Pkcs11WrapMode.Software ? "softhsm2 (software wrap)" : "softhsm2";
                 await MeasureAsync(name, keyWrap, count.ToString(CultureInfo.InvariantCulture), hsm, callers, duration, stack, cancellationToken);
             }
@@ -121,6 +123,24 @@ internal sealed class TokensHarness : IHarness
         var all = latencies.SelectMany(l => l).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-34} {keyWrap,-6} {sessions,8} {all.Length,8} {all.Length / elapsed,10:F0} {Percentile(all, 0.50),8:F2} {Percentile(all, 0.99),8:F2} {transient,9}"));
+    }
+
+    /// <summary>Waits (a minute at most) while the token is away, e.g. during a fault test's <c>stack stop hsm</c>.</summary>
+    private static async Task ProbeWhenPresentAsync(ITokenEncryptor encryptor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await encryptor.ProbeAsync(cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is TokenEngineException or HsmUnavailableException && attempt < ProbeAttempts)
+            {
+                Console.Error.WriteLine($"waiting for the HSM: {e.Message}");
+                await Task.Delay(ProbeInterval, cancellationToken);
+            }
+        }
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
