@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Tests.Fault.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tokens.Pkcs11;
+
+namespace SharedSecretWorker.Tests.Fault.Processing;
+
+/// <summary>
+/// Issue 8 fault suite: the HSM made to fail for a while, mid-batch. Outcomes after the fault:
+/// every request has a final result (all stored: the outage is transient), for every uid the last
+/// notice opens the stored token (contract "Invariant"), no dead letter, and the worker still consumes.
+/// </summary>
+/// <remarks>
+/// <c>stack stop hsm</c> alone does not hurt a worker that is already working: SoftHSM2 keeps its
+/// open, logged-in sessions (and their session objects) in memory (deploy/local/README.md), so a
+/// batch runs through the "outage" untouched. A real device that goes away also ends its sessions;
+/// that is done here the way a device reset does it, inside the worker's process: the worker runs
+/// in the test process and the test finalizes and re-initialises the shared PKCS#11 module while the
+/// token is gone (C_Finalize ends every session of the process; C_Initialize then finds no token
+/// 'shrtok'). Until <c>stack start hsm</c> every HSM call of the worker fails.
+/// </remarks>
+public sealed partial class HsmFaultTests
+{
+    private const int Requests = 1000;
+    private const int ResultsBeforeFault = 20;
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task HSM_token_removed_and_its_sessions_ended_for_10_seconds_mid_batch_no_request_fails()
+    {
+        var stack = StackEnvironment.Load();
+        // Fresh people of our own: other fault tests use the stack's user0001..user2000.
+        List<string> uids;
+        using (var directory = new DirectoryProbe())
+            uids = Enumerable.Range(0, Requests).Select(_ => directory.CreatePerson()).ToList();
+
+        // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize: it must be in the native
+        // environment (Environment.SetEnvironmentVariable changes only the runtime's copy on Linux).
+        var conf = stack.Get("STACK_SOFTHSM2_CONF");
+        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", conf);
+        Assert.True(SetEnv("SOFTHSM2_CONF", conf, 1) == 0, "setenv(SOFTHSM2_CONF) failed");
+        await using var worker = await WorkerUnderTest.StartAsync();
+        // Published while the worker works (the worker keeps pace with one publisher): the fault
+        // comes after the first results, with requests in flight and more arriving during the outage.
+        var publishing = Task.Run(async () =>
+        {
+            var sent = new List<string>();
+            foreach (var uid in uids) sent.Add(await worker.EnrollAsync(uid, batchId: "hsm-fault"));
+            return sent;
+        });
+        await WaitForResultsAsync(worker, ResultsBeforeFault, TimeSpan.FromMinutes(2));
+
+        int beforeRestore;
+        await Stack.StopAsync("hsm");
+        try
+        {
+            // The worker's module (same path, same process): every session it holds ends now.
+            using (var module = Pkcs11Module.Acquire(stack.Get("STACK_HSM_LIBRARY")))
+                module.Reinitialize(module.Current);
+            await Task.Delay(Outage);
+            beforeRestore = worker.Results.Count;
+        }
+        finally
+        {
+            await Stack.StartAsync("hsm");
+        }
+        var ids = await publishing;
+        Assert.True(beforeRestore < ids.Count, "the batch was done before the HSM came back: the test proves nothing");
+
+        var results = await Task.WhenAll(ids.Select(id => worker.ResultAsync(id, Drain)));
+        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
+        Assert.True(failed.Count == 0,
+            $"{failed.Count} of {ids.Count} not stored:\n" + string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
+        Invariant.HoldsForEveryUid(worker, uids);
+        Assert.Empty(worker.DeadLetters);
+
+        // The worker still consumes: a request sent after the outage completes.
+        var after = await worker.EnrollAsync(uids[0]);
+        Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(after)).Status);
+        Invariant.HoldsForEveryUid(worker, uids.Take(1));
+    }
+
+    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (observer.Results.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count} within {timeout}");
+            await Task.Delay(20);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+}
