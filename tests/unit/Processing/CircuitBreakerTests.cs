@@ -24,9 +24,11 @@ public sealed class CircuitBreakerTests
         Assert.True(breaker.IsOpen);
 
         var waiting = breaker.WaitUntilClosedAsync(CancellationToken.None);
-        await Task.Delay(100);
-        Assert.False(waiting.IsCompleted);
+        // Probes keep running while open (polled, not slept: the machine may be loaded).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref probes) < 2 && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.True(Volatile.Read(ref probes) >= 2, "probes keep running while open");
+        Assert.False(waiting.IsCompleted);
 
         healthy = true;
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));
