@@ -69,7 +69,7 @@ public sealed class WorkerFaultTests
     }
 
     [Fact]
-    public async Task Directory_stopped_for_20_seconds_mid_batch_no_request_fails()
+    public async Task Directory_stopped_for_30_seconds_mid_batch_no_request_fails()
     {
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
@@ -82,7 +82,7 @@ public sealed class WorkerFaultTests
         await Stack.StopAsync("directory");
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(20));
+            await Task.Delay(TimeSpan.FromSeconds(30));
         }
         finally
         {
