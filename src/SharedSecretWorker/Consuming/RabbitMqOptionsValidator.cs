@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace SharedSecretWorker.Consuming;
@@ -18,10 +20,30 @@ internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOption
         }
         if (!string.IsNullOrEmpty(options.PasswordFile) && !File.Exists(options.PasswordFile) && Path.IsPathRooted(options.PasswordFile))
             errors.Add($"RabbitMq:PasswordFile names '{options.PasswordFile}', which does not exist.");
-        if (!string.IsNullOrEmpty(options.CaFile) && !File.Exists(options.CaFile))
-            errors.Add($"RabbitMq:CaFile names '{options.CaFile}', which does not exist.");
+        if (!string.IsNullOrEmpty(options.CaFile))
+        {
+            if (!File.Exists(options.CaFile))
+                errors.Add($"RabbitMq:CaFile names '{options.CaFile}', which does not exist.");
+            else if (!IsCertificate(options.CaFile, out var problem))
+                errors.Add($"RabbitMq:CaFile '{options.CaFile}' is not a PEM or DER certificate: {problem}");
+        }
         if (options.RecoveryInterval <= TimeSpan.Zero)
             errors.Add("RabbitMq:RecoveryInterval must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsCertificate(string path, out string problem)
+    {
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+            problem = "";
+            return true;
+        }
+        catch (CryptographicException ex)
+        {
+            problem = ex.Message;
+            return false;
+        }
     }
 }

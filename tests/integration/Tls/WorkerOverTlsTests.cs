@@ -44,6 +44,24 @@ public sealed class WorkerOverTlsTests
     }
 
     [Fact]
+    public async Task A_broker_CA_file_that_is_no_certificate_stops_start_up_naming_RabbitMq_CaFile()
+    {
+        var notACertificate = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(notACertificate, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => WorkerUnderTest.StartAsync(TlsSettings.Overrides(brokerCaFile: notACertificate)));
+            var reason = StartupFailure.Describe(error);
+            Assert.True(reason is not null, $"not described as a start-up failure: {error}");
+            Assert.Contains($"RabbitMq:CaFile '{notACertificate}' is not a PEM or DER certificate", reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(notACertificate);
+        }
+    }
+
+    [Fact]
     public async Task A_directory_CA_that_did_not_sign_the_directory_certificate_stops_start_up_naming_Directory_CaFile()
     {
         using var wrong = new UntrustedCa();
