@@ -28,6 +28,17 @@ internal sealed class LdapConnectionFactory : IDisposable
 
     private bool UsesTls => Endpoint.Ldaps || _options.StartTls;
 
+    /// <summary>
+    /// What to check when a TLS connection fails as "server down": libldap reports a certificate it
+    /// does not trust, or one for another host name, as result 81 with no detail (ldapsearch says
+    /// only "Can't contact LDAP server"), so the message has to name the likely settings.
+    /// </summary>
+    public string? TlsFailureHint => UsesTls
+        ? $"If the server is up, its TLS certificate is not trusted by {DirectoryOptions.SectionName}:CaFile"
+          + (string.IsNullOrEmpty(_options.CaFile) ? " (not set: the system's CAs)" : $" ('{_options.CaFile}')")
+          + $" or does not name the host '{Endpoint.Host}' of {DirectoryOptions.SectionName}:Url."
+        : null;
+
     /// <summary>Connects, negotiates TLS and binds; blocking (libldap's calls are synchronous).</summary>
     public LdapConnection Open()
     {

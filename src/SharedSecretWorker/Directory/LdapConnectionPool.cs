@@ -172,6 +172,8 @@ internal sealed class LdapConnectionPool : IDisposable
         catch (Exception e) when (e is LdapException or DirectoryOperationException)
         {
             var failure = LdapFailures.Classify(e, $"Connecting to {_factory.Endpoint} and binding as '{_bindDn}'", null, DirectoryFailure.Misconfigured);
+            if (failure.LdapResultCode is LdapResultCodes.ServerDown or LdapResultCodes.ConnectError && _factory.TlsFailureHint is { } hint)
+                throw new DirectoryException(failure.Kind, $"{failure.Message} {hint}", failure.Dn, failure.LdapResultCode, e);
             if (failure.Kind != DirectoryFailure.AuthenticationFailed) throw failure;
             // Name the settings an operator has to fix (never the password itself).
             throw new DirectoryException(failure.Kind,

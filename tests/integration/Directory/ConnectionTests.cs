@@ -194,12 +194,16 @@ public sealed class ConnectionTests : IDisposable
         var serial = CertificateSerial.Parse("6699");
 
         forwarder.Paused = true;
+        // On a loaded machine the idle connection may have been re-dialled, so the hung call is
+        // either the operation ("did not answer") or the dial ("did not finish"): both Unavailable.
         var first = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
-        Assert.Contains("did not answer", first.Message, StringComparison.Ordinal);
+        Assert.Equal(DirectoryFailure.Unavailable, first.Kind);
+        var accepted = forwarder.Accepted;
         var second = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal(DirectoryFailure.Unavailable, second.Kind);
         Assert.Contains("stayed busy", second.Message, StringComparison.Ordinal);
-        Assert.Equal(1, forwarder.Accepted);
+        // The second caller opened no connection of its own: the one slot stayed with the hung call.
+        Assert.Equal(accepted, forwarder.Accepted);
 
         forwarder.Paused = false;
         // The stuck call returns once the forwarder lets the answer through; on a loaded machine
@@ -207,7 +211,7 @@ public sealed class ConnectionTests : IDisposable
         var read = await EventuallyAsync(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal($"cn=6699,{_bed.RepositoryBase}", read.Dn, ignoreCase: true);
         // The stuck connection was closed once it returned, not reused.
-        Assert.Equal(2, forwarder.Accepted);
+        Assert.Equal(accepted + 1, forwarder.Accepted);
     }
 
     /// <summary>Retries a call that may meet Unavailable while a recovery is still under way.</summary>
