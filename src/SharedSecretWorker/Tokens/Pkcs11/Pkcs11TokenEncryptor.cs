@@ -167,7 +167,16 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
         try
         {
             var ciphertext = Encrypt(session, key, plaintext);
-            value = session.GetAttributeValue(key, [CKA.CKA_VALUE])[0].GetValueAsByteArray();
+            try
+            {
+                value = session.GetAttributeValue(key, [CKA.CKA_VALUE])[0].GetValueAsByteArray();
+            }
+            catch (AttributeValueException)
+            {
+                // The module reported the value unavailable (CK_UNAVAILABLE_INFORMATION); SoftHSM2
+                // does so now and then under concurrent load. Classified like any C_GetAttributeValue failure.
+                throw new Pkcs11Exception("C_GetAttributeValue", CKR.CKR_ATTRIBUTE_SENSITIVE);
+            }
             return (SessionKeyCrypto.WrapSessionKey(connection.Key, value, _keyWrap), ciphertext);
         }
         finally
