@@ -1,6 +1,6 @@
 using SharedSecretWorker.Tokens;
 
-namespace SharedSecretWorker.Tests.Unit.Tokens;
+namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>One entry of shared/vectors/tokens.json.</summary>
 internal sealed record TokenVector(string Name, string KeyWrapName, string Passphrase, string Token, string TokenMultiLine)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SharedSecretWorker.Tests.Unit.Tokens;
+namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>
 /// The shared test vectors (../shared/vectors beside the repository): tokens made by an independent

@@ -1,4 +1,4 @@
-namespace SharedSecretWorker.Tests.Unit.Tokens;
+namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>A temporary folder removed at the end of the test.</summary>
 internal sealed class TempFolder : IDisposable
