@@ -11,7 +11,6 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// </summary>
 public sealed class BrokerFaultTests
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task Broker_restarted_mid_batch_the_worker_recovers_and_loses_nothing()
@@ -22,12 +21,12 @@ public sealed class BrokerFaultTests
         await worker.WaitUntilConsumingAsync();
         var ids = new List<string>();
         foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "broker-restart"));
-        await WaitForResultsAsync(observer, 60);
+        await Outcomes.WaitForResultsAsync(observer, 60, TimeSpan.FromMinutes(2));
 
         await Stack.StopAsync("broker");
         await Stack.StartAsync("broker");
 
-        await AllStoredAsync(observer, ids);
+        await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         // Still consuming: a request published after the restart completes.
         var after = await observer.EnrollAsync(uids[0]);
@@ -50,24 +49,7 @@ public sealed class BrokerFaultTests
         // Asserted by work, not by "connected": requests published after the kill complete.
         var after = new List<string>();
         for (var i = 0; i < 20; i++) after.Add(await observer.EnrollAsync($"user{1502 + i:D4}"));
-        await AllStoredAsync(observer, after);
+        await Outcomes.AllStoredAsync(observer, after);
         Assert.Contains("Broker connection recovered", worker.Log, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (observer.Results.Count < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count}");
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task AllStoredAsync(WorkerUnderTest observer, IReadOnlyList<string> ids)
-    {
-        var results = await Task.WhenAll(ids.Select(id => observer.ResultAsync(id, Drain)));
-        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
-        Assert.True(failed.Count == 0, string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SharedSecretWorker.Publishing.Messages;
 using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
@@ -20,12 +19,11 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// token is gone (C_Finalize ends every session of the process; C_Initialize then finds no token
 /// 'shrtok'). Until <c>stack start hsm</c> every HSM call of the worker fails.
 /// </remarks>
-public sealed partial class HsmFaultTests
+public sealed class HsmFaultTests
 {
     private const int Requests = 1000;
     private const int ResultsBeforeFault = 20;
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task HSM_token_removed_and_its_sessions_ended_for_10_seconds_mid_batch_no_request_fails()
@@ -36,11 +34,8 @@ public sealed partial class HsmFaultTests
         using (var directory = new DirectoryProbe())
             uids = Enumerable.Range(0, Requests).Select(_ => directory.CreatePerson()).ToList();
 
-        // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize: it must be in the native
-        // environment (Environment.SetEnvironmentVariable changes only the runtime's copy on Linux).
-        var conf = stack.Get("STACK_SOFTHSM2_CONF");
-        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", conf);
-        Assert.True(SetEnv("SOFTHSM2_CONF", conf, 1) == 0, "setenv(SOFTHSM2_CONF) failed");
+        // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize: NativeEnvironment's module
+        // initializer (linked from the integration tests) has put it in the native environment.
         await using var worker = await WorkerUnderTest.StartAsync();
         // Published while the worker works (the worker keeps pace with one publisher): the fault
         // comes after the first results, with requests in flight and more arriving during the outage.
@@ -50,7 +45,7 @@ public sealed partial class HsmFaultTests
             foreach (var uid in uids) sent.Add(await worker.EnrollAsync(uid, batchId: "hsm-fault"));
             return sent;
         });
-        await WaitForResultsAsync(worker, ResultsBeforeFault, TimeSpan.FromMinutes(2));
+        await Outcomes.WaitForResultsAsync(worker, ResultsBeforeFault, TimeSpan.FromMinutes(2));
 
         int beforeRestore;
         await Stack.StopAsync("hsm");
@@ -69,10 +64,7 @@ public sealed partial class HsmFaultTests
         var ids = await publishing;
         Assert.True(beforeRestore < ids.Count, "the batch was done before the HSM came back: the test proves nothing");
 
-        var results = await Task.WhenAll(ids.Select(id => worker.ResultAsync(id, Drain)));
-        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
-        Assert.True(failed.Count == 0,
-            $"{failed.Count} of {ids.Count} not stored:\n" + string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
+        await Outcomes.AllStoredAsync(worker, ids);
         Invariant.HoldsForEveryUid(worker, uids);
         Assert.Empty(worker.DeadLetters);
 
@@ -81,17 +73,4 @@ public sealed partial class HsmFaultTests
         Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(after)).Status);
         Invariant.HoldsForEveryUid(worker, uids.Take(1));
     }
-
-    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (observer.Results.Count < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count} within {timeout}");
-            await Task.Delay(20);
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
 }

@@ -11,7 +11,6 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// </summary>
 public sealed class WorkerFaultTests
 {
-    private static readonly TimeSpan Drain = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task Killed_with_SIGKILL_three_times_during_3000_requests_nothing_is_lost()
@@ -27,7 +26,7 @@ public sealed class WorkerFaultTests
             await first.WaitUntilConsumingAsync();
             // The worker has declared its queues: now queue the whole batch, then kill it mid-way.
             ids = await PublishAsync(observer, uids);
-            await WaitForResultsAsync(observer, 300, TimeSpan.FromMinutes(2));
+            await Outcomes.WaitForResultsAsync(observer, 300, TimeSpan.FromMinutes(2));
             first.Kill();
             Assert.True(observer.Results.Count < ids.Count, "the first kill came after the batch was done: the test proves nothing");
         }
@@ -35,13 +34,13 @@ public sealed class WorkerFaultTests
         {
             using var next = WorkerProcess.Start(configuration);
             await next.WaitUntilConsumingAsync();
-            await WaitForResultsAsync(observer, killAt, TimeSpan.FromMinutes(3));
+            await Outcomes.WaitForResultsAsync(observer, killAt, TimeSpan.FromMinutes(3));
             next.Kill();
         }
         using (var last = WorkerProcess.Start(configuration))
         {
             await last.WaitUntilConsumingAsync();
-            await AllSettledAsync(observer, ids);
+            await Outcomes.AllStoredAsync(observer, ids);
         }
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
@@ -60,10 +59,10 @@ public sealed class WorkerFaultTests
         {
             await victim.WaitUntilConsumingAsync();
             ids = await PublishAsync(observer, uids);
-            await WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
+            await Outcomes.WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
             victim.Kill();
         }
-        await AllSettledAsync(observer, ids);
+        await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
@@ -77,7 +76,7 @@ public sealed class WorkerFaultTests
         using var worker = WorkerProcess.Start(configuration);
         await worker.WaitUntilConsumingAsync();
         var ids = await PublishAsync(observer, uids);
-        await WaitForResultsAsync(observer, 50, TimeSpan.FromMinutes(2));
+        await Outcomes.WaitForResultsAsync(observer, 50, TimeSpan.FromMinutes(2));
 
         await Stack.StopAsync("directory");
         try
@@ -88,7 +87,7 @@ public sealed class WorkerFaultTests
         {
             await Stack.StartAsync("directory");
         }
-        await AllSettledAsync(observer, ids);
+        await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
         // The worker still consumes: a request sent after the outage completes.
@@ -107,13 +106,13 @@ public sealed class WorkerFaultTests
         {
             await first.WaitUntilConsumingAsync();
             ids = await PublishAsync(observer, uids);
-            await WaitForResultsAsync(observer, 40, TimeSpan.FromMinutes(2));
+            await Outcomes.WaitForResultsAsync(observer, 40, TimeSpan.FromMinutes(2));
             first.Terminate();
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
         using var second = WorkerProcess.Start(configuration);
         await second.WaitUntilConsumingAsync();
-        await AllSettledAsync(observer, ids);
+        await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
@@ -125,23 +124,5 @@ public sealed class WorkerFaultTests
         var ids = new List<string>();
         foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "fault"));
         return ids;
-    }
-
-    private static async Task WaitForResultsAsync(WorkerUnderTest observer, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (observer.Results.Count < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {observer.Results.Count} results of {count} within {timeout}");
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Every request has a final result and all of them are stored.</summary>
-    private static async Task AllSettledAsync(WorkerUnderTest observer, IReadOnlyList<string> ids)
-    {
-        var results = await Task.WhenAll(ids.Select(id => observer.ResultAsync(id, Drain)));
-        var failed = results.Where(r => r.Status != ResultStatus.Stored).ToList();
-        Assert.True(failed.Count == 0, string.Join("\n", failed.Take(10).Select(r => $"{r.RequestId}: {r.Status} {r.Error?.Code} {r.Error?.Message}")));
     }
 }
