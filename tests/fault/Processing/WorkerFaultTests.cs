@@ -7,11 +7,12 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// <summary>
 /// The worker as a real process on the real stack, hurt while it works: killed, stopped, or with
 /// its directory gone. Each test asserts outcomes: every request has a final result, none failed,
-/// and for every uid the last notice opens the token the directory holds.
+/// and for every uid the last notice opens the token the directory holds. The batch is queued
+/// before the worker starts: the worker drains a few hundred requests a second, faster than one
+/// confirmed publisher, so a fault timed "after N results" would otherwise land after the end.
 /// </summary>
 public sealed class WorkerFaultTests
 {
-
     [Fact]
     public async Task Killed_with_SIGKILL_three_times_during_3000_requests_nothing_is_lost()
     {
@@ -19,23 +20,15 @@ public sealed class WorkerFaultTests
         var configuration = observer.Configuration(new Dictionary<string, string?>());
         // 2000 users, 1000 of them twice: the second request for a uid must win.
         var uids = Enumerable.Range(1, 2000).Select(Uid).Concat(Enumerable.Range(1, 1000).Select(Uid)).ToList();
+        var ids = await QueueAsync(observer, configuration, uids);
 
-        List<string> ids;
-        using (var first = WorkerProcess.Start(configuration))
+        foreach (var killAt in new[] { 300, 1200, 2100 })
         {
-            await first.WaitUntilConsumingAsync();
-            // The worker has declared its queues: now queue the whole batch, then kill it mid-way.
-            ids = await PublishAsync(observer, uids);
-            await Outcomes.WaitForResultsAsync(observer, 300, TimeSpan.FromMinutes(2));
-            first.Kill();
-            Assert.True(observer.Results.Count < ids.Count, "the first kill came after the batch was done: the test proves nothing");
-        }
-        foreach (var killAt in new[] { 1000, 1800 })
-        {
-            using var next = WorkerProcess.Start(configuration);
-            await next.WaitUntilConsumingAsync();
+            using var worker = WorkerProcess.Start(configuration);
+            await worker.WaitUntilConsumingAsync();
             await Outcomes.WaitForResultsAsync(observer, killAt, TimeSpan.FromMinutes(3));
-            next.Kill();
+            worker.Kill();
+            Assert.True(observer.Results.Count < ids.Count, $"the kill at {killAt} came after the batch was done: the test proves less than it says");
         }
         using (var last = WorkerProcess.Start(configuration))
         {
@@ -51,16 +44,15 @@ public sealed class WorkerFaultTests
     {
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
-        var uids = Enumerable.Range(1001, 600).Select(Uid).ToList();
+        var uids = Enumerable.Range(1, 2000).Select(Uid).ToList();
+        var ids = await QueueAsync(observer, configuration, uids);
         using var survivor = WorkerProcess.Start(configuration);
-        await survivor.WaitUntilConsumingAsync();
-        List<string> ids;
         using (var victim = WorkerProcess.Start(configuration))
         {
-            await victim.WaitUntilConsumingAsync();
-            ids = await PublishAsync(observer, uids);
-            await Outcomes.WaitForResultsAsync(observer, 150, TimeSpan.FromMinutes(2));
+            await Task.WhenAll(survivor.WaitUntilConsumingAsync(), victim.WaitUntilConsumingAsync());
+            await Outcomes.WaitForResultsAsync(observer, 300, TimeSpan.FromMinutes(2));
             victim.Kill();
+            Assert.True(observer.Results.Count < ids.Count, "the kill came after the batch was done: the test proves nothing");
         }
         await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
@@ -72,26 +64,29 @@ public sealed class WorkerFaultTests
     {
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
-        var uids = Enumerable.Range(1401, 400).Select(Uid).ToList();
+        var uids = Enumerable.Range(1, 2000).Select(Uid).ToList();
+        var ids = await QueueAsync(observer, configuration, uids);
         using var worker = WorkerProcess.Start(configuration);
         await worker.WaitUntilConsumingAsync();
-        var ids = await PublishAsync(observer, uids);
         await Outcomes.WaitForResultsAsync(observer, 50, TimeSpan.FromMinutes(2));
 
+        int beforeRestore;
         await Stack.StopAsync("directory");
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(30));
+            beforeRestore = observer.Results.Count;
         }
         finally
         {
             await Stack.StartAsync("directory");
         }
+        Assert.True(beforeRestore < ids.Count, "the batch was done before the directory came back: the test proves nothing");
         await Outcomes.AllStoredAsync(observer, ids);
         Invariant.HoldsForEveryUid(observer, uids);
         Assert.Empty(observer.DeadLetters);
         // The worker still consumes: a request sent after the outage completes.
-        var after = await observer.EnrollAsync(Uid(1401));
+        var after = await observer.EnrollAsync(Uid(1));
         Assert.Equal(ResultStatus.Stored, (await observer.ResultAsync(after)).Status);
     }
 
@@ -100,15 +95,15 @@ public sealed class WorkerFaultTests
     {
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
-        var uids = Enumerable.Range(1801, 200).Select(Uid).ToList();
-        List<string> ids;
+        var uids = Enumerable.Range(1, 1500).Select(Uid).ToList();
+        var ids = await QueueAsync(observer, configuration, uids);
         using (var first = WorkerProcess.Start(configuration))
         {
             await first.WaitUntilConsumingAsync();
-            ids = await PublishAsync(observer, uids);
-            await Outcomes.WaitForResultsAsync(observer, 40, TimeSpan.FromMinutes(2));
+            await Outcomes.WaitForResultsAsync(observer, 100, TimeSpan.FromMinutes(2));
             first.Terminate();
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.True(observer.Results.Count < ids.Count, "SIGTERM came after the batch was done: the test proves nothing");
         }
         using var second = WorkerProcess.Start(configuration);
         await second.WaitUntilConsumingAsync();
@@ -119,8 +114,15 @@ public sealed class WorkerFaultTests
 
     private static string Uid(int n) => $"user{n:D4}";
 
-    private static async Task<List<string>> PublishAsync(WorkerUnderTest observer, IEnumerable<string> uids)
+    /// <summary>Has a worker declare the topology and stop, then queues one enrollment per uid; returns the request ids.</summary>
+    private static async Task<List<string>> QueueAsync(WorkerUnderTest observer, IReadOnlyDictionary<string, string?> configuration, IEnumerable<string> uids)
     {
+        using (var declare = WorkerProcess.Start(configuration))
+        {
+            await declare.WaitUntilConsumingAsync();
+            declare.Terminate();
+            Assert.Equal(0, await declare.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
         var ids = new List<string>();
         foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "fault"));
         return ids;

@@ -40,7 +40,11 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, (await HttpProbe.GetAsync(HttpProbe.Beside(metrics, "/nothing-here"))).Status);
 
         // The process-wide Meter also counts other workers of this test process: lower bounds only.
-        var scrape = await HttpProbe.ScrapeAsync(metrics);
+        // A job's metrics are recorded when it is settled, just after its result is published, so
+        // scrape until they are there (as Prometheus would on its next scrape).
+        var scrape = await WaitForScrapeAsync(metrics, s =>
+            s.Find("shrtok_requests_processed_total", ("shrtok_request_kind", "enrollment"), ("shrtok_outcome", "completed")).Sum(x => x.Value) >= stored.Count
+            && s.Find("shrtok_requests_processed_total", ("shrtok_outcome", "unknown-uid")).Count > 0);
         Assert.True(scrape.Sum("shrtok_requests_processed_total", ("shrtok_request_kind", "enrollment"), ("shrtok_outcome", "completed")) >= stored.Count);
         Assert.True(scrape.Sum("shrtok_requests_processed_total", ("shrtok_outcome", "unknown-uid")) >= 1);
 
@@ -137,7 +141,7 @@ public sealed class MetricsEndpointTests
             await Task.Delay(250);
             scrape = await HttpProbe.ScrapeAsync(metrics);
         }
-        Assert.True(condition(scrape), "The outage never showed in the metrics:\n" + scrape.Text);
+        Assert.True(condition(scrape), "The metrics never showed what was expected within 30 s:\n" + scrape.Text);
         return scrape;
     }
 }

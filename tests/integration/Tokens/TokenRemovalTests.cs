@@ -69,6 +69,11 @@ public sealed class TokenRemovalTests
             var delete = await ProcessRun.RunAsync("softhsm2-util", ["--delete-token", "--token", label],
                 environment: new Dictionary<string, string> { ["SOFTHSM2_CONF"] = StackHsm.Stack.Get("STACK_SOFTHSM2_CONF") });
             Assert.True(delete.ExitCode == 0, delete.Error);
+            // This process's module still lists the deleted token's slot (SoftHSM2 reads its tokens
+            // at C_Initialize, and answers CKR_GENERAL_ERROR for one deleted since): re-initialise
+            // it, or the tests after this one meet a broken slot.
+            using var module = Pkcs11Module.Acquire(options.Library);
+            module.Reinitialize(module.Current);
         }
     }
 
