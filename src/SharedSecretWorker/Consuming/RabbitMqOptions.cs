@@ -14,6 +14,9 @@ public sealed class RabbitMqOptions
     /// <summary>Default number of publishing channels (confirms are awaited per channel).</summary>
     public const int DefaultPublishChannels = 4;
 
+    /// <summary>Default bound on the wait for one publisher confirm.</summary>
+    public static readonly TimeSpan DefaultConfirmTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Default pause between automatic recovery attempts.</summary>
     public static readonly TimeSpan DefaultRecoveryInterval = TimeSpan.FromSeconds(2);
 
@@ -36,6 +39,9 @@ public sealed class RabbitMqOptions
     /// <summary>Channels used round-robin for publishing with confirms.</summary>
     [Range(1, 64)]
     public int PublishChannels { get; set; } = DefaultPublishChannels;
+
+    /// <summary>How long a publish waits for the broker's confirm before it counts as failed.</summary>
+    public TimeSpan ConfirmTimeout { get; set; } = DefaultConfirmTimeout;
 
     /// <summary>Pause between automatic connection recovery attempts.</summary>
     public TimeSpan RecoveryInterval { get; set; } = DefaultRecoveryInterval;

@@ -29,6 +29,8 @@ internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOption
         }
         if (options.RecoveryInterval <= TimeSpan.Zero)
             errors.Add("RabbitMq:RecoveryInterval must be positive.");
+        if (options.ConfirmTimeout <= TimeSpan.Zero)
+            errors.Add("RabbitMq:ConfirmTimeout must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

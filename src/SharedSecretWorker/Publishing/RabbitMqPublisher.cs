@@ -16,6 +16,7 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
 {
     private readonly BrokerConnection _broker;
     private readonly int _channelCount;
+    private readonly TimeSpan _confirmTimeout;
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IChannel[]? _channels;
     private int _next;
@@ -24,6 +25,7 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
     {
         _broker = broker;
         _channelCount = options.Value.PublishChannels;
+        _confirmTimeout = options.Value.ConfirmTimeout;
     }
 
     public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
@@ -64,13 +66,22 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
+        // A confirm can be lost with the connection it was awaited on; without a bound, the job
+        // (and its concurrency slot) would wait for it for ever. Past the bound the publish counts
+        // as failed: the delivery is not acked and comes back (at least once, never lost).
+        using var confirmWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        confirmWait.CancelAfter(_confirmTimeout);
         try
         {
-            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: false, properties, message.Body, cancellationToken).ConfigureAwait(false);
+            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: false, properties, message.Body, confirmWait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new BrokerUnavailableException($"The broker did not confirm the message to '{message.Exchange}' within {_confirmTimeout} ({RabbitMqOptions.Section}:ConfirmTimeout).", ex);
         }
         catch (PublishException ex)
         {

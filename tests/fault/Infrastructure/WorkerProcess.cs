@@ -26,6 +26,9 @@ public sealed partial class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The last lines of the log, for failure messages.</summary>
+    public string LogTail(int lines = 60) => string.Join('\n', Log.Split('\n').TakeLast(lines));
+
     /// <summary>Starts the built daemon with <paramref name="configuration"/> (keys with ':').</summary>
     public static WorkerProcess Start(IReadOnlyDictionary<string, string?> configuration)
     {

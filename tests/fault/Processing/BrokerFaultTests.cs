@@ -26,7 +26,14 @@ public sealed class BrokerFaultTests
         await Stack.StopAsync("broker");
         await Stack.StartAsync("broker");
 
-        await Outcomes.AllStoredAsync(observer, ids);
+        try
+        {
+            await Outcomes.AllStoredAsync(observer, ids);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{observer.Results.Count} of {ids.Count} results; worker log (tail):\n{worker.LogTail()}");
+        }
         Invariant.HoldsForEveryUid(observer, uids);
         // Still consuming: a request published after the restart completes.
         var after = await observer.EnrollAsync(uids[0]);
