@@ -201,17 +201,20 @@ public sealed class ConnectionTests : IDisposable
         var accepted = forwarder.Accepted;
         var second = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal(DirectoryFailure.Unavailable, second.Kind);
-        Assert.Contains("stayed busy", second.Message, StringComparison.Ordinal);
-        // The second caller opened no connection of its own: the one slot stayed with the hung call.
-        Assert.Equal(accepted, forwarder.Accepted);
+        // When the hung call held an open connection, the second caller is told so and dials
+        // nothing; when the hung call was itself a dial that timed out, its slot is free again and
+        // the second caller's own dial times out: either way never more than one connection at once.
+        if (second.Message.Contains("stayed busy", StringComparison.Ordinal)) Assert.Equal(accepted, forwarder.Accepted);
+        else Assert.Contains("did not finish", second.Message, StringComparison.Ordinal);
+        accepted = forwarder.Accepted;
 
         forwarder.Paused = false;
         // The stuck call returns once the forwarder lets the answer through; on a loaded machine
         // that can take longer than the 1 s slot wait, so allow a few tries.
         var read = await EventuallyAsync(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal($"cn=6699,{_bed.RepositoryBase}", read.Dn, ignoreCase: true);
-        // The stuck connection was closed once it returned, not reused.
-        Assert.Equal(accepted + 1, forwarder.Accepted);
+        // The stuck connection was closed once it returned, not reused: the read came on a new one.
+        Assert.True(forwarder.Accepted > accepted, "the read after the stall reused the stuck connection");
     }
 
     /// <summary>Retries a call that may meet Unavailable while a recovery is still under way.</summary>
