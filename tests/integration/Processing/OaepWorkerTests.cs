@@ -21,11 +21,8 @@ public sealed class OaepWorkerTests
         using var directory = new DirectoryProbe();
         var uid = directory.CreatePerson();
         var enrollment = await worker.EnrollAsync(uid, channel: "sms");
-        Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(enrollment)).Status);
-        var token = Assert.Single(directory.EnrollmentTokens(uid));
-        var passphrase = worker.OpenNotice(Assert.Single(worker.NoticesOf(enrollment)));
-        Assert.Equal(passphrase, worker.DecryptToken(token, KeyWrap.Oaep));
-        Assert.ThrowsAny<Exception>(() => worker.DecryptToken(token, KeyWrap.Pkcs1));
+        await StoredEnrollment.AssertAsync(worker, directory, enrollment, uid, KeyWrap.Oaep);
+        Assert.ThrowsAny<Exception>(() => worker.DecryptToken(Assert.Single(directory.EnrollmentTokens(uid)), KeyWrap.Pkcs1));
 
         var serial = directory.CreateCertificateRecord();
         var revocation = "t-" + Guid.NewGuid().ToString("N");

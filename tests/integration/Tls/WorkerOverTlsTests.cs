@@ -1,6 +1,7 @@
 using SharedSecretWorker.Hosting;
 using SharedSecretWorker.Publishing.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Processing;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Integration.Tls;
@@ -20,15 +21,7 @@ public sealed class WorkerOverTlsTests
         await using var worker = await WorkerUnderTest.StartAsync(TlsSettings.Overrides());
 
         var id = await worker.EnrollAsync(uid);
-        var result = await worker.ResultAsync(id);
-
-        Assert.Equal(ResultStatus.Stored, result.Status);
-        Assert.Equal($"uid={uid},{directory.PeopleBase}", result.Dn, ignoreCase: true);
-        var token = Assert.Single(directory.EnrollmentTokens(uid));
-        Assert.Equal(TokenDigest.Sha256Hex(token), result.TokenSha256);
-        var notice = Assert.Single(worker.NoticesOf(id));
-        Assert.Equal(result.TokenSha256, notice.TokenSha256);
-        Assert.Equal(worker.OpenNotice(notice), worker.DecryptToken(token, KeyWrap.Pkcs1));
+        await StoredEnrollment.AssertAsync(worker, directory, id, uid, KeyWrap.Pkcs1);
     }
 
     [Fact]
