@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SharedSecretWorker.Directory;
@@ -51,7 +50,6 @@ internal sealed class DirectoryHarness : IHarness
         }
 
         var stack = StackFile.Load(envPath);
-        var peopleBase = stack.Get("STACK_PEOPLE_BASE");
         var work = Path.Combine(Path.GetTempPath(), "shrtok-directory-bench-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(work);
         try
@@ -59,7 +57,7 @@ internal sealed class DirectoryHarness : IHarness
             // One LDIF: "replace: shrTok" on user0001..userN with fresh tokens. The store's workload is
             // parsed back from it, so both sides do exactly the same modifications.
             var ldif = Path.Combine(work, "tokens.ldif");
-            await File.WriteAllTextAsync(ldif, BuildLdif(writes, peopleBase), cancellationToken);
+            await File.WriteAllTextAsync(ldif, BuildLdif(writes, stack), cancellationToken);
             var targets = ParseLdif(await File.ReadAllTextAsync(ldif, cancellationToken));
 
             Console.WriteLine($"directory: {targets.Count} shrTok replacements per run on {UserPrefix}0001..{UserPrefix}{targets.Count:0000} at {stack.Get("STACK_LDAP_URL")}, bind {stack.Get("STACK_LDAP_WORKER_DN")}");
@@ -77,7 +75,7 @@ internal sealed class DirectoryHarness : IHarness
                 for (var r = 0; r < repeats; r++)
                 {
                     storeRuns.Add(await RunStoreAsync(stack, targets, n, cancellationToken));
-                    toolRuns.Add(await RunLdapModifyAsync(stack, work, targets, n, cancellationToken));
+                    toolRuns.Add(await LdapModifyStreams.RunAsync(stack, work, targets.Select(t => t.Record).ToList(), n, cancellationToken));
                 }
                 var store = Median(storeRuns);
                 var tool = Median(toolRuns);
@@ -107,17 +105,9 @@ internal sealed class DirectoryHarness : IHarness
 
     private static TimeSpan Median(List<TimeSpan> runs) => runs.Order().ElementAt(runs.Count / 2);
 
-    private static string BuildLdif(int writes, string peopleBase)
-    {
-        var text = new StringBuilder();
-        for (var i = 1; i <= writes; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"dn: uid={UserPrefix}{i:0000},{peopleBase}\n")
-                .Append("changetype: modify\nreplace: shrTok\n")
-                .Append("shrTok: ").Append(Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes))).Append("\n-\n\n");
-        }
-        return text.ToString();
-    }
+    private static string BuildLdif(int writes, StackFile stack) =>
+        string.Concat(Enumerable.Range(1, writes).Select(i =>
+            LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes)))));
 
     /// <summary>(uid, token) of each LDIF record, in order.</summary>
     private static List<(string Uid, string Token, string Record)> ParseLdif(string ldif)
@@ -158,38 +148,5 @@ internal sealed class DirectoryHarness : IHarness
                 await store.StoreEnrollmentTokenAsync(targets[i].Uid, targets[i].Token, cancellationToken);
         }, cancellationToken)));
         return clock.Elapsed;
-    }
-
-    private static async Task<TimeSpan> RunLdapModifyAsync(StackFile stack, string work, List<(string Uid, string Token, string Record)> targets, int streams, CancellationToken cancellationToken)
-    {
-        var chunks = new List<string>();
-        for (var s = 0; s < streams; s++)
-        {
-            var path = Path.Combine(work, $"chunk-{streams}-{s}.ldif");
-            await File.WriteAllTextAsync(path, string.Concat(targets.Where((_, i) => i % streams == s).Select(t => t.Record)), cancellationToken);
-            chunks.Add(path);
-        }
-        var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(chunks.Select(chunk => RunProcessAsync("ldapmodify",
-            ["-x", "-H", stack.Get("STACK_LDAP_URL"), "-D", stack.Get("STACK_LDAP_WORKER_DN"), "-y", stack.Get("STACK_LDAP_WORKER_PASSWORD_FILE"), "-f", chunk],
-            cancellationToken)));
-        var elapsed = clock.Elapsed;
-        foreach (var (code, error) in results)
-        {
-            if (code != 0) throw new InvalidOperationException($"ldapmodify exited with {code}: {error.Trim()}");
-        }
-        return elapsed;
-    }
-
-    private static async Task<(int Code, string Error)> RunProcessAsync(string file, string[] arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        await output;
-        return (process.ExitCode, await error);
     }
 }

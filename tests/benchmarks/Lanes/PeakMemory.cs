@@ -18,6 +18,24 @@ internal sealed class PeakMemory
     /// <summary>The highest VmHWM seen, in MiB.</summary>
     public double PeakMegabytes => Interlocked.Read(ref _peakKb) / (double)KilobytesPerMegabyte;
 
+    /// <summary>The resident set (VmRSS) of <paramref name="processId"/> now, in MiB; 0 once it is gone.</summary>
+    public static double ResidentMegabytes(int processId) => ReadKilobytes(processId, "VmRSS:") / (double)KilobytesPerMegabyte;
+
+    private static long ReadKilobytes(int processId, string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{processId}/status"))
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            // The process has ended.
+        }
+        return 0;
+    }
+
     /// <summary>Reads VmHWM now; false when the process is gone.</summary>
     public bool Sample()
     {

@@ -23,15 +23,4 @@ public sealed class RunningJobsTests
         first.Dispose(); // twice is harmless
         Assert.Equal(TimeSpan.FromSeconds(5), jobs.OldestAge);
     }
-
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }

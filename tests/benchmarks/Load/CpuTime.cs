@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace SharedSecretWorker.Benchmarks.Load;
+
+/// <summary>
+/// CPU seconds (user + system) that processes have used, from /proc/PID/stat: where the machine's
+/// cores went during a run (broker, directory server, worker, this harness).
+/// </summary>
+internal static class CpuTime
+{
+    // USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture .NET runs on.
+    private const double ClockTicksPerSecond = 100;
+    private const int UserTimeField = 13;
+    private const int SystemTimeField = 14;
+
+    /// <summary>CPU seconds used so far by <paramref name="processId"/>; 0 once it is gone.</summary>
+    public static double Seconds(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            const int offset = 2; // fields after ")" start at field 3
+            return (long.Parse(fields[UserTimeField - offset], CultureInfo.InvariantCulture)
+                + long.Parse(fields[SystemTimeField - offset], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The first process whose command name (comm) is <paramref name="name"/>, or null.</summary>
+    public static int? Find(string name)
+    {
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name) return pid;
+            }
+            catch (IOException)
+            {
+                // Gone between listing and reading.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using SharedSecretWorker.Benchmarks.Directory;
+
+namespace SharedSecretWorker.Benchmarks.Load;
+
+/// <summary>
+/// The way an administrator does it today, without a JVM: per user, one process makes the token
+/// (<c>shrtok token --cert … --generate</c>, standing in for CMCSharedToken) and one
+/// <c>ldapmodify</c> writes it. Users one after the other, as a person at a terminal would.
+/// </summary>
+internal static class ManualWay
+{
+    /// <summary>Wall time per user, for <paramref name="users"/> users (user0001…).</summary>
+    public static async Task<List<TimeSpan>> RunAsync(StackFile stack, string shrtokDll, string work, int users, CancellationToken cancellationToken)
+    {
+        var times = new List<TimeSpan>(users);
+        for (var i = 1; i <= users; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var tokenFile = Path.Combine(work, $"manual-{i}.token");
+            // --generate shows the passphrase once on standard error, which ChildProcess keeps to itself.
+            await ChildProcess.RunCheckedAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], cancellationToken);
+            var ldif = Path.Combine(work, $"manual-{i}.ldif");
+            var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
+            await File.WriteAllTextAsync(ldif, LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), token), cancellationToken);
+            await ChildProcess.RunCheckedAsync("ldapmodify", LdapModifyStreams.BindArguments(stack).Append("-f").Append(ldif), cancellationToken);
+            times.Add(clock.Elapsed);
+            File.Delete(tokenFile);
+        }
+        return times;
+    }
+}
