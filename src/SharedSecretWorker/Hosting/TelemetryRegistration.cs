@@ -49,7 +49,7 @@ internal static class TelemetryRegistration
         });
         builder.WithMetrics(metrics =>
         {
-            metrics.AddMeter(TelemetryNames.Source);
+            metrics.AddMeter(TelemetryNames.Source, TelemetryNames.RuntimeMeter);
             if (prometheus)
             {
                 metrics.AddPrometheusHttpListener(o =>

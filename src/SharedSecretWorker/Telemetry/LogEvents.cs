@@ -27,6 +27,10 @@ public static class LogEvents
     public static readonly EventId CircuitProbeFailed = new(3002, nameof(CircuitProbeFailed));
     public static readonly EventId BrokerConnectionLost = new(3003, nameof(BrokerConnectionLost));
     public static readonly EventId BrokerRecovered = new(3004, nameof(BrokerRecovered));
+    public static readonly EventId HsmConnected = new(3005, nameof(HsmConnected));
+    public static readonly EventId HsmConnectionLost = new(3006, nameof(HsmConnectionLost));
+    public static readonly EventId HsmReinitialized = new(3007, nameof(HsmReinitialized));
+    public static readonly EventId HsmRecovered = new(3008, nameof(HsmRecovered));
 
     // 4xxx: operations (telemetry, health, systemd)
     public static readonly EventId TelemetryEndpoint = new(4000, nameof(TelemetryEndpoint));

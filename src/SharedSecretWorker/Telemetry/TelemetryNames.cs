@@ -16,6 +16,12 @@ public static class TelemetryNames
     /// <summary>service.name of the worker's resource.</summary>
     public const string ServiceName = "shared-secret-worker";
 
+    /// <summary>
+    /// The .NET runtime's own meter (GC heap sizes and collections, working set, thread pool;
+    /// built into .NET 9 and later), exported next to ours so that memory is on the same dashboard.
+    /// </summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     // ---- metrics: requests ----
 
     /// <summary>Counter: request attempts finished, by kind and outcome.</summary>

@@ -21,6 +21,9 @@ internal sealed class PeakMemory
     /// <summary>The resident set (VmRSS) of <paramref name="processId"/> now, in MiB; 0 once it is gone.</summary>
     public static double ResidentMegabytes(int processId) => ReadKilobytes(processId, "VmRSS:") / (double)KilobytesPerMegabyte;
 
+    /// <summary>The anonymous part of the resident set (RssAnon: heaps, stacks; not mapped files), in MiB.</summary>
+    public static double AnonymousMegabytes(int processId) => ReadKilobytes(processId, "RssAnon:") / (double)KilobytesPerMegabyte;
+
     private static long ReadKilobytes(int processId, string field)
     {
         try

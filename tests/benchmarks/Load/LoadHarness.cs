@@ -25,12 +25,15 @@ internal sealed class LoadHarness : IHarness
     private const int DefaultRequests = 10_000;
     private const int DefaultTotal = 100_000;
     private const int DefaultManualUsers = 20;
-    private const int StackUsers = 2000;
     private const int PublishWindow = 512;
     private const double MemoryTolerance = 0.20;
     private const double TargetRatio = 0.8;
     private static readonly int[] DefaultStreams = [4, 8];
     private static readonly TimeSpan ResultTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    private const int MemoryReadings = 10;
+    /// <summary>Requests/s below which the run is given up (on top of ResultTimeout).</summary>
+    private const double MinimumRate = 20;
 
     public string Name => "load";
 
@@ -84,16 +87,20 @@ internal sealed class LoadHarness : IHarness
             Console.WriteLine("| measure | per second | p50 ms per job | p99 ms per job | note |");
             Console.WriteLine("|---|---:|---:|---:|---|");
             Console.WriteLine(Row($"(a) directory ceiling, {ceiling.Streams} ldapmodify streams", ceiling.Rate, double.NaN, double.NaN,
-                string.Join(", ", ceiling.All.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Streams} streams {c.Rate:0}/s")))));
+                string.Join(", ", ceiling.All.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Streams} streams {c.Rate:0}/s")))
+                + string.Create(CultureInfo.InvariantCulture, $"; directory CPU {ceiling.DirectoryCpuMs:0.00} ms per write")));
             Console.WriteLine(Row($"(b) daemon, {requests:N0} queued enrollments", daemon.Rate, daemon.P50 * 1000, daemon.P99 * 1000,
-                string.Create(CultureInfo.InvariantCulture, $"ratio to (a) {ratio:0.00} (target {TargetRatio}); peak RSS {daemon.PeakRss:0} MiB")));
+                string.Create(CultureInfo.InvariantCulture, $"ratio to (a) {ratio:0.00} (target {TargetRatio}); directory CPU {daemon.DirectoryCpuMs:0.00} ms per job; peak RSS {daemon.PeakRss:0} MiB")));
+            if (!double.IsNaN(daemon.RestRate))
+                Console.WriteLine(Row($"(b') daemon, requests {requests + 1:N0}..{total:N0}: re-issues to the same people", daemon.RestRate, double.NaN, double.NaN,
+                    "DN remembered (Directory:EntryCacheSize): one modify, no search"));
             Console.WriteLine(Row($"(c) manual way, {manual.Count} users", manualRate, manualPercentiles.At(50), manualPercentiles.At(99),
                 "one token process + one ldapmodify per user"));
             Console.WriteLine();
             Console.WriteLine("| daemon memory | RSS MiB |");
             Console.WriteLine("|---|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| after {requests:N0} requests | {daemon.RssAtRequests:0.0} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| after {total:N0} requests ({daemon.TotalRate:0}/s over all) | {daemon.RssAtTotal:0.0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| after {total:N0} requests | {daemon.RssAtTotal:0.0} |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| growth | {growth:+0.0%;-0.0%} (limit {MemoryTolerance:0%}) |"));
             Console.WriteLine();
             Console.WriteLine("Where a job's time goes (means over the first " + requests.ToString("N0", CultureInfo.InvariantCulture) + " requests, from the daemon's histograms):");
@@ -111,10 +118,17 @@ internal sealed class LoadHarness : IHarness
 
     private static string Ms(double value) => double.IsNaN(value) ? "" : value.ToString("0.0", CultureInfo.InvariantCulture);
 
-    private sealed record DaemonRun(double Rate, double TotalRate, double P50, double P99, double PeakRss, double RssAtRequests, double RssAtTotal, int Failed, List<string> Breakdown);
+    private sealed record DaemonRun(double Rate, double RestRate, double P50, double P99, double PeakRss, double RssAtRequests, double RssAtTotal,
+        double DirectoryCpuMs, int Failed, List<string> Breakdown);
 
     private static async Task<DaemonRun> RunDaemonAsync(int requests, int total, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
+        // Bulk onboarding enrolls each person once: the first N requests go to N distinct people
+        // (laneNNNNN, added where missing), so each needs the CA's search; the rest of TOTAL cycle
+        // over them again (re-issues), which is what the memory phase needs.
+        var added = await LanePeople.EnsureAsync(StackEnvironment.Load(), requests, cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: people {LanePeople.Uid(1)}..{LanePeople.Uid(requests)} ({added} added now)"));
+
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var port = FreePort();
         var metricsUrl = $"http://127.0.0.1:{port}/metrics";
@@ -134,7 +148,7 @@ internal sealed class LoadHarness : IHarness
         for (var i = 0; i < total; i++)
         {
             var index = i;
-            window.Add(Task.Run(async () => ids[index] = await observer.EnrollAsync($"user{index % StackUsers + 1:D4}", batchId: "load"), cancellationToken));
+            window.Add(Task.Run(async () => ids[index] = await observer.EnrollAsync(LanePeople.Uid(index % requests + 1), batchId: "load"), cancellationToken));
             if (window.Count == PublishWindow) { await Task.WhenAll(window); window.Clear(); }
         }
         await Task.WhenAll(window);
@@ -149,33 +163,51 @@ internal sealed class LoadHarness : IHarness
         {
             ["worker"] = worker.Id,
             ["broker (beam.smp)"] = CpuTime.Find("beam.smp") ?? 0,
-            ["directory (ns-slapd)"] = CpuTime.Find("ns-slapd") ?? 0,
+            [DirectoryProcess] = CpuTime.Find("ns-slapd") ?? 0,
             ["this harness"] = Environment.ProcessId,
         };
         var cpuBefore = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
         var cpuAtRequests = cpuBefore;
         var clock = Stopwatch.StartNew();
+
+        // Results arrive in any order (retries come back later): count them, and take the readings
+        // when the count crosses N and every further tenth of TOTAL.
         double rssAtRequests = 0;
+        var doneAtRequests = requests;
         TimeSpan atRequests = default;
-        string atRequestsScrape = "";
-        for (var i = 0; i < total; i++)
+        var atRequestsScrape = "";
+        var step = Math.Max(requests, total / MemoryReadings);
+        var nextReading = requests;
+        var deadline = DateTime.UtcNow + ResultTimeout + TimeSpan.FromSeconds(total / MinimumRate);
+        int done;
+        while ((done = observer.Results.Count) < total)
         {
-            await observer.ResultAsync(ids[i], ResultTimeout);
-            if (i % 1000 == 0) memory.Sample();
-            if (i + 1 == requests)
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {done} of {total} results after {clock.Elapsed}");
+            memory.Sample();
+            if (done >= nextReading)
             {
-                atRequests = clock.Elapsed;
-                atRequestsScrape = await http.GetStringAsync(metricsUrl, cancellationToken);
-                rssAtRequests = PeakMemory.ResidentMegabytes(worker.Id);
-                cpuAtRequests = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: {requests:N0} done in {atRequests.TotalSeconds:0.0} s, RSS {rssAtRequests:0.0} MiB"));
+                var scrape = await http.GetStringAsync(metricsUrl, cancellationToken);
+                var rss = PeakMemory.ResidentMegabytes(worker.Id);
+                if (nextReading == requests)
+                {
+                    atRequests = clock.Elapsed;
+                    doneAtRequests = done;
+                    atRequestsScrape = scrape;
+                    rssAtRequests = rss;
+                    cpuAtRequests = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"load: {done:N0} done in {clock.Elapsed.TotalSeconds:0.0} s, RSS {rss:0.0} MiB (anonymous {PeakMemory.AnonymousMegabytes(worker.Id):0.0}), GC heap {HeapMegabytes(scrape):0.0} MiB"));
+                nextReading += step;
             }
-            if ((i + 1) % 10_000 == 0 && i + 1 != requests)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: {i + 1:N0} done in {clock.Elapsed.TotalSeconds:0.0} s, RSS {PeakMemory.ResidentMegabytes(worker.Id):0.0} MiB"));
+            await Task.Delay(PollInterval, cancellationToken);
         }
         var all = clock.Elapsed;
+        var finalScrape = await http.GetStringAsync(metricsUrl, cancellationToken);
         var rssAtTotal = PeakMemory.ResidentMegabytes(worker.Id);
         memory.Sample();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"load: {total:N0} done in {all.TotalSeconds:0.0} s, RSS {rssAtTotal:0.0} MiB (anonymous {PeakMemory.AnonymousMegabytes(worker.Id):0.0}), GC heap {HeapMegabytes(finalScrape):0.0} MiB"));
         var failed = 0;
         foreach (var id in ids)
         {
@@ -183,20 +215,34 @@ internal sealed class LoadHarness : IHarness
             if (result.Status == ResultStatus.Stored) continue;
             if (failed++ < 5) Console.WriteLine($"not stored: {result.RequestId} {result.Uid}: {result.Status} {result.Error?.Code} {result.Error?.Message} (attempts {result.Attempts})");
         }
+        var retried = observer.Results.Count(r => r.Attempts > 1);
+        if (retried > 0) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: {retried} requests needed more than one attempt"));
         worker.Terminate();
         await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
         var processing = ScrapedHistogram.Read(atRequestsScrape, ProcessingMetric).Since(ScrapedHistogram.Read(before, ProcessingMetric));
-        var breakdown = Breakdown(before, atRequestsScrape, requests);
+        // Everything "per job" is divided by the results counted at that reading (a few past N).
+        var breakdown = Breakdown(before, atRequestsScrape, doneAtRequests);
+        var directoryCpuMs = (cpuAtRequests[DirectoryProcess] - cpuBefore[DirectoryProcess]) * 1000 / doneAtRequests;
         foreach (var (name, _) in cpu)
         {
             var seconds = cpuAtRequests[name] - cpuBefore[name];
             breakdown.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{"CPU " + name,-48} {seconds * 1000 / requests,7:0.00} ms per job ({seconds / atRequests.TotalSeconds:0.00} cores)"));
+                $"{"CPU " + name,-48} {seconds * 1000 / doneAtRequests,7:0.00} ms per job ({seconds / atRequests.TotalSeconds:0.00} cores)"));
         }
-        return new DaemonRun(requests / atRequests.TotalSeconds, total / all.TotalSeconds, processing.Quantile(0.5), processing.Quantile(0.99),
-            memory.PeakMegabytes, rssAtRequests, rssAtTotal, failed, breakdown);
+        var rest = total - doneAtRequests;
+        var restRate = rest > 0 ? rest / (all - atRequests).TotalSeconds : double.NaN;
+        return new DaemonRun(doneAtRequests / atRequests.TotalSeconds, restRate, processing.Quantile(0.5), processing.Quantile(0.99),
+            memory.PeakMegabytes, rssAtRequests, rssAtTotal, directoryCpuMs, failed, breakdown);
     }
+
+    /// <summary>The managed heap after the last collection (the runtime's System.Runtime meter), in MiB.</summary>
+    private static double HeapMegabytes(string scrape) =>
+        scrape.Split('\n')
+            .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)) / (1024 * 1024);
+
+    private const string DirectoryProcess = "directory (ns-slapd)";
 
     private const string ProcessingMetric = "shrtok_request_processing_duration_seconds";
 
@@ -242,7 +288,7 @@ internal sealed class LoadHarness : IHarness
         return value[..value.IndexOf('"')];
     }
 
-    private sealed record Ceiling(int Streams, double Rate, List<(int Streams, double Rate)> All);
+    private sealed record Ceiling(int Streams, double Rate, double DirectoryCpuMs, List<(int Streams, double Rate)> All);
 
     private static async Task<Ceiling> RunCeilingAsync(StackFile stack, string work, int writes, int[] streams, CancellationToken cancellationToken)
     {
@@ -250,17 +296,21 @@ internal sealed class LoadHarness : IHarness
         var encryptor = new SoftwareTokenEncryptor(IssuanceProtectionKey.FromFile(stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "issuance protection certificate"), KeyWrap.Pkcs1);
         var size = Convert.FromBase64String(await encryptor.EncryptAsync("sample"u8.ToArray(), cancellationToken)).Length;
         var records = Enumerable.Range(0, writes)
-            .Select(i => LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i % StackUsers + 1), Convert.ToBase64String(RandomNumberGenerator.GetBytes(size))))
+            .Select(i => LdapModifyStreams.Record($"uid={LanePeople.Uid(i + 1)},{stack.Get("STACK_PEOPLE_BASE")}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(size))))
             .ToList();
-        var all = new List<(int Streams, double Rate)>();
+        var all = new List<(int Streams, double Rate, double CpuMs)>();
+        var directory = CpuTime.Find("ns-slapd") ?? 0;
         foreach (var n in streams)
         {
+            var cpu = CpuTime.Seconds(directory);
             var elapsed = await LdapModifyStreams.RunAsync(stack, work, records, n, cancellationToken);
-            all.Add((n, writes / elapsed.TotalSeconds));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: ceiling with {n} ldapmodify streams: {writes / elapsed.TotalSeconds:0} writes/s"));
+            var cpuMs = (CpuTime.Seconds(directory) - cpu) * 1000 / writes;
+            all.Add((n, writes / elapsed.TotalSeconds, cpuMs));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"load: ceiling with {n} ldapmodify streams: {writes / elapsed.TotalSeconds:0} writes/s, directory CPU {cpuMs:0.00} ms per write"));
         }
         var best = all.MaxBy(c => c.Rate);
-        return new Ceiling(best.Streams, best.Rate, all);
+        return new Ceiling(best.Streams, best.Rate, best.CpuMs, all.Select(c => (c.Streams, c.Rate)).ToList());
     }
 
     private static string ShrtokDll()

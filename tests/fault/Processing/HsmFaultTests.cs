@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging;
 using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Telemetry;
 using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Telemetry;
 using SharedSecretWorker.Tokens.Pkcs11;
 
 namespace SharedSecretWorker.Tests.Fault.Processing;
@@ -8,7 +11,8 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// <summary>
 /// Issue 8 fault suite: the HSM made to fail for a while, mid-batch. Outcomes after the fault:
 /// every request has a final result (all stored: the outage is transient), for every uid the last
-/// notice opens the stored token (contract "Invariant"), no dead letter, and the worker still consumes.
+/// notice opens the stored token (contract "Invariant"), no dead letter, the worker still consumes,
+/// and the outage is logged once when it starts and once when it ends, not at every retry.
 /// </summary>
 /// <remarks>
 /// <c>stack stop hsm</c> alone does not hurt a worker that is already working: SoftHSM2 keeps its
@@ -36,7 +40,8 @@ public sealed class HsmFaultTests
 
         // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize: NativeEnvironment's module
         // initializer (linked from the integration tests) has put it in the native environment.
-        await using var worker = await WorkerUnderTest.StartAsync();
+        using var log = new LogCapture();
+        await using var worker = await WorkerUnderTest.StartAsync(logging: logging => logging.AddProvider(log).SetMinimumLevel(LogLevel.Information));
         // Published while the worker works (the worker keeps pace with one publisher): the fault
         // comes after the first results, with requests in flight and more arriving during the outage.
         var publishing = Task.Run(async () =>
@@ -72,5 +77,13 @@ public sealed class HsmFaultTests
         var after = await worker.EnrollAsync(uids[0]);
         Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(after)).Status);
         Invariant.HoldsForEveryUid(worker, uids.Take(1));
+
+        // The circuit breaker probed every 0.5 s during the 10 s outage; each probe re-initialised
+        // the module, but only the first says so at Warning, and the recovery is one line.
+        var entries = log.Entries.ToList();
+        Assert.Single(entries, e => e.StartsWith("Warning", StringComparison.Ordinal) && e.Contains($"[{LogEvents.HsmReinitialized.Id}]", StringComparison.Ordinal));
+        var recovered = Assert.Single(entries, e => e.Contains($"[{LogEvents.HsmRecovered.Id}]", StringComparison.Ordinal));
+        var count = int.Parse(recovered[(recovered.IndexOf("| Count=", StringComparison.Ordinal) + "| Count=".Length)..].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(count >= 2, $"only {count} re-initialisation(s) during the outage: the test did not see retries being kept quiet.\n{recovered}");
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using SharedSecretWorker.Hosting;
+using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
@@ -31,6 +32,10 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private long _operations;
     private bool _everConnected;
     private volatile bool _reinitializeModule;
+    // Re-initialisations since the token was last reachable: an outage is logged once when it
+    // begins and once when it ends, not at every probe of the circuit breaker in between.
+    private int _outageReinitializations;
+    private long _outageStarted;
     private readonly Lock _reinitializeLock = new();
     private bool _disposed;
 
@@ -207,7 +212,17 @@ internal sealed class Pkcs11SessionPool : IDisposable
             while (_idle.TryTake(out var stale)) Release(stale, close: false);
             _module.Reinitialize(seen);
             _reinitializeModule = false;
-            _logger.LogWarning("PKCS#11 module {Library} re-initialised (C_Finalize, C_Initialize) after token {TokenLabel} became unreachable.", _options.Library, _options.TokenLabel);
+            if (Interlocked.Increment(ref _outageReinitializations) == 1)
+            {
+                Interlocked.Exchange(ref _outageStarted, System.Diagnostics.Stopwatch.GetTimestamp());
+                _logger.LogWarning(LogEvents.HsmReinitialized,
+                    "PKCS#11 module {Library} re-initialised (C_Finalize, C_Initialize) after token {TokenLabel} became unreachable; it is re-initialised at each retry until the token answers, logged at Debug.",
+                    _options.Library, _options.TokenLabel);
+            }
+            else
+            {
+                _logger.LogDebug(LogEvents.HsmReinitialized, "PKCS#11 module {Library} re-initialised again; token {TokenLabel} still unreachable.", _options.Library, _options.TokenLabel);
+            }
         }
         finally
         {
@@ -239,8 +254,21 @@ internal sealed class Pkcs11SessionPool : IDisposable
                 var generation = Interlocked.Increment(ref _generation);
                 _connection = new Pkcs11Connection(library, slot, anchor, handle, key, generation);
                 _everConnected = true;
-                _logger.LogInformation("HSM connection {Generation} to token {TokenLabel} ready; wrapping with {Key}.", generation, _options.TokenLabel, key.Description);
+                _logger.LogInformation(LogEvents.HsmConnected, "HSM connection {Generation} to token {TokenLabel} ready; wrapping with {Key}.", generation, _options.TokenLabel, key.Description);
+                var reinitializations = Interlocked.Exchange(ref _outageReinitializations, 0);
+                if (reinitializations > 0)
+                {
+                    _logger.LogInformation(LogEvents.HsmRecovered, "Token {TokenLabel} reachable again after {Outage:0.0} s and {Count} re-initialisations of the module.",
+                        _options.TokenLabel, System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds, reinitializations);
+                }
                 return _connection;
+            }
+            catch (ObjectDisposedException e)
+            {
+                // Another pool of this process re-initialised the shared module while this one was
+                // connecting: its library object is gone. The next call connects to the new one.
+                if (anchor is not null) CloseQuietly(anchor);
+                throw new HsmUnavailableException($"The PKCS#11 module was re-initialised while connecting for {what}; the next call connects again.", e);
             }
             catch (Pkcs11Exception e)
             {
@@ -340,7 +368,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
             if (!ReferenceEquals(_connection, connection)) return;
             _connection = null;
         }
-        _logger.LogWarning("HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.",
+        _logger.LogWarning(LogEvents.HsmConnectionLost, "HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.",
             connection.Generation, _options.TokenLabel, cause, anchor);
         if (anchor == Pkcs11AnchorState.HandleInvalid) Abandon(connection.Anchor);
         else CloseQuietly(connection.Anchor);
