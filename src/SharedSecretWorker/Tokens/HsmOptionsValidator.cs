@@ -24,6 +24,8 @@ internal sealed class HsmOptionsValidator : IValidateOptions<HsmOptions>
             failures.Add("Hsm:PinFile is required with Hsm:Library: a file (or systemd credential) holding the user PIN.");
         if (options.MaxSessions < 1 || options.MaxSessions > HsmOptions.MaxMaxSessions)
             failures.Add($"Hsm:MaxSessions is {options.MaxSessions}: use 1 to {HsmOptions.MaxMaxSessions}.");
+        if (options.ReinitializeAfterOperations < 0)
+            failures.Add($"Hsm:ReinitializeAfterOperations is {options.ReinitializeAfterOperations}: use 0 (never) or a number of operations such as 50000.");
         if (options.SessionWaitTimeout <= TimeSpan.Zero)
             failures.Add($"Hsm:SessionWaitTimeout is {options.SessionWaitTimeout}: use a positive duration such as 00:00:30.");
         return failures;

@@ -70,8 +70,9 @@ public sealed class TokenEngineRegistrationTests
     public void Hsm_options_problems_are_each_named_and_ignored_without_a_library()
     {
         Assert.Empty(HsmOptionsValidator.Check(new HsmOptions { MaxSessions = 0 }));
-        var failures = HsmOptionsValidator.Check(new HsmOptions { Library = "/nonexistent/libp11.so", MaxSessions = 0, SessionWaitTimeout = TimeSpan.Zero });
+        var failures = HsmOptionsValidator.Check(new HsmOptions { Library = "/nonexistent/libp11.so", MaxSessions = 0, SessionWaitTimeout = TimeSpan.Zero, ReinitializeAfterOperations = -1 });
 
+        Assert.Contains(failures, f => f.StartsWith("Hsm:ReinitializeAfterOperations is -1", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Hsm:Library: the PKCS#11 module", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Hsm:TokenLabel is required", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Hsm:PinFile is required", StringComparison.Ordinal));

@@ -32,6 +32,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private long _operations;
     private bool _everConnected;
     private volatile bool _reinitializeModule;
+    private volatile bool _recycleModule;
+    private long _operationsSinceInitialize;
     // Re-initialisations since the token was last reachable: an outage is logged once when it
     // begins and once when it ends, not at every probe of the circuit breaker in between.
     private int _outageReinitializations;
@@ -113,7 +115,10 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private T Run<T>(Func<ISession, Pkcs11Connection, T> operation, string what)
     {
         Interlocked.Increment(ref _operations);
+        if (_options.ReinitializeAfterOperations > 0 && Interlocked.Increment(ref _operationsSinceInitialize) > _options.ReinitializeAfterOperations)
+            _recycleModule = true;
         if (_reinitializeModule) ReinitializeModule(what);
+        else if (_recycleModule) RecycleModule();
         var connection = Connect(what);
         Pkcs11PooledSession? session = null;
         try
@@ -195,22 +200,11 @@ internal sealed class Pkcs11SessionPool : IDisposable
         var held = 0;
         try
         {
-            // The caller holds one permit; take the others so that no call is inside the module.
-            while (held < _options.MaxSessions - 1 && _permits.Wait(_options.SessionWaitTimeout)) held++;
+            held = HoldOtherPermits();
             if (held < _options.MaxSessions - 1)
                 throw new HsmUnavailableException($"The PKCS#11 module could not be re-initialised: calls still running after {_options.SessionWaitTimeout}.");
             if (!_reinitializeModule) return;
-            var seen = _module.Current;
-            lock (_connectionLock)
-            {
-                if (_connection is not null)
-                {
-                    _connection.HandlesInvalid = true;
-                    _connection = null;
-                }
-            }
-            while (_idle.TryTake(out var stale)) Release(stale, close: false);
-            _module.Reinitialize(seen);
+            ResetModule();
             _reinitializeModule = false;
             if (Interlocked.Increment(ref _outageReinitializations) == 1)
             {
@@ -229,6 +223,58 @@ internal sealed class Pkcs11SessionPool : IDisposable
             if (held > 0) _permits.Release(held);
             _reinitializeLock.Exit();
         }
+    }
+
+    /// <summary>
+    /// The planned re-initialisation of <c>Hsm:ReinitializeAfterOperations</c>: like
+    /// <see cref="ReinitializeModule"/> once no other call is inside the module, but a call that
+    /// finds it under way simply goes on (with the module as it is) instead of failing.
+    /// </summary>
+    private void RecycleModule()
+    {
+        if (!_reinitializeLock.TryEnter()) return;
+        var held = 0;
+        try
+        {
+            held = HoldOtherPermits();
+            // Calls kept every session busy for a whole wait: try again at the next call.
+            if (held < _options.MaxSessions - 1 || !_recycleModule) return;
+            var operations = Interlocked.Exchange(ref _operationsSinceInitialize, 0);
+            ResetModule();
+            _recycleModule = false;
+            _logger.LogInformation(LogEvents.HsmReinitialized,
+                "PKCS#11 module {Library} re-initialised after {Operations} operations (Hsm:ReinitializeAfterOperations), releasing what it kept of them.",
+                _options.Library, operations);
+        }
+        finally
+        {
+            if (held > 0) _permits.Release(held);
+            _reinitializeLock.Exit();
+        }
+    }
+
+    /// <summary>The caller holds one permit; takes the others so that no call is inside the module. Returns how many it got.</summary>
+    private int HoldOtherPermits()
+    {
+        var held = 0;
+        while (held < _options.MaxSessions - 1 && _permits.Wait(_options.SessionWaitTimeout)) held++;
+        return held;
+    }
+
+    /// <summary>C_Finalize and C_Initialize with every permit held: all handles of this pool are void afterwards.</summary>
+    private void ResetModule()
+    {
+        var seen = _module.Current;
+        lock (_connectionLock)
+        {
+            if (_connection is not null)
+            {
+                _connection.HandlesInvalid = true;
+                _connection = null;
+            }
+        }
+        while (_idle.TryTake(out var stale)) Release(stale, close: false);
+        _module.Reinitialize(seen);
     }
 
     private Pkcs11Connection Connect(string what)
