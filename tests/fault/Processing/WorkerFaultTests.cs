@@ -20,7 +20,7 @@ public sealed class WorkerFaultTests
         var configuration = observer.Configuration(new Dictionary<string, string?>());
         // 2000 users, 1000 of them twice: the second request for a uid must win.
         var uids = Enumerable.Range(1, 2000).Select(Uid).Concat(Enumerable.Range(1, 1000).Select(Uid)).ToList();
-        var ids = await QueueAsync(observer, configuration, uids);
+        var ids = await QueuedBatch.QueueAsync(observer, configuration, uids);
 
         foreach (var killAt in new[] { 300, 1200, 2100 })
         {
@@ -45,7 +45,7 @@ public sealed class WorkerFaultTests
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
         var uids = Enumerable.Range(1, 2000).Select(Uid).ToList();
-        var ids = await QueueAsync(observer, configuration, uids);
+        var ids = await QueuedBatch.QueueAsync(observer, configuration, uids);
         using var survivor = WorkerProcess.Start(configuration);
         using (var victim = WorkerProcess.Start(configuration))
         {
@@ -65,7 +65,7 @@ public sealed class WorkerFaultTests
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
         var uids = Enumerable.Range(1, 2000).Select(Uid).ToList();
-        var ids = await QueueAsync(observer, configuration, uids);
+        var ids = await QueuedBatch.QueueAsync(observer, configuration, uids);
         using var worker = WorkerProcess.Start(configuration);
         await worker.WaitUntilConsumingAsync();
         await Outcomes.WaitForResultsAsync(observer, 50, TimeSpan.FromMinutes(2));
@@ -96,7 +96,7 @@ public sealed class WorkerFaultTests
         await using var observer = await WorkerUnderTest.ObserveAsync();
         var configuration = observer.Configuration(new Dictionary<string, string?>());
         var uids = Enumerable.Range(1, 1500).Select(Uid).ToList();
-        var ids = await QueueAsync(observer, configuration, uids);
+        var ids = await QueuedBatch.QueueAsync(observer, configuration, uids);
         using (var first = WorkerProcess.Start(configuration))
         {
             await first.WaitUntilConsumingAsync();
@@ -113,18 +113,4 @@ public sealed class WorkerFaultTests
     }
 
     private static string Uid(int n) => $"user{n:D4}";
-
-    /// <summary>Has a worker declare the topology and stop, then queues one enrollment per uid; returns the request ids.</summary>
-    private static async Task<List<string>> QueueAsync(WorkerUnderTest observer, IReadOnlyDictionary<string, string?> configuration, IEnumerable<string> uids)
-    {
-        using (var declare = WorkerProcess.Start(configuration))
-        {
-            await declare.WaitUntilConsumingAsync();
-            declare.Terminate();
-            Assert.Equal(0, await declare.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        }
-        var ids = new List<string>();
-        foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "fault"));
-        return ids;
-    }
 }

@@ -32,8 +32,11 @@ internal sealed class Pkcs11SessionPool : IDisposable
     private long _operations;
     private bool _everConnected;
     private volatile bool _reinitializeModule;
-    private volatile bool _recycleModule;
     private long _operationsSinceInitialize;
+    // Set while a planned re-initialisation waits for the calls inside the module to finish: new
+    // calls wait for it instead of taking the sessions that free up (SemaphoreSlim lets a new
+    // WaitAsync take a released permit before a woken waiter does, so the recycler could starve).
+    private TaskCompletionSource? _recycling;
     // Re-initialisations since the token was last reachable: an outage is logged once when it
     // begins and once when it ends, not at every probe of the circuit breaker in between.
     private int _outageReinitializations;
@@ -72,6 +75,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
     public async ValueTask<T> RunAsync<T>(Func<ISession, Pkcs11Connection, T> operation, string what, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Volatile.Read(ref _recycling) is { } recycling) await recycling.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!await _permits.WaitAsync(_options.SessionWaitTimeout, cancellationToken).ConfigureAwait(false))
         {
             throw new HsmUnavailableException(
@@ -116,9 +120,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
     {
         Interlocked.Increment(ref _operations);
         if (_options.ReinitializeAfterOperations > 0 && Interlocked.Increment(ref _operationsSinceInitialize) > _options.ReinitializeAfterOperations)
-            _recycleModule = true;
+            RecycleModule();
         if (_reinitializeModule) ReinitializeModule(what);
-        else if (_recycleModule) RecycleModule();
         var connection = Connect(what);
         Pkcs11PooledSession? session = null;
         try
@@ -232,16 +235,23 @@ internal sealed class Pkcs11SessionPool : IDisposable
     /// </summary>
     private void RecycleModule()
     {
-        if (!_reinitializeLock.TryEnter()) return;
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // One recycler at a time; an unplanned re-initialisation under way does the job anyway.
+        if (Interlocked.CompareExchange(ref _recycling, barrier, null) is not null) return;
+        if (!_reinitializeLock.TryEnter())
+        {
+            Volatile.Write(ref _recycling, null);
+            barrier.SetResult();
+            return;
+        }
         var held = 0;
         try
         {
             held = HoldOtherPermits();
-            // Calls kept every session busy for a whole wait: try again at the next call.
-            if (held < _options.MaxSessions - 1 || !_recycleModule) return;
+            // Calls kept a session busy for a whole wait: the count stays over the limit, so the next call tries again.
+            if (held < _options.MaxSessions - 1) return;
             var operations = Interlocked.Exchange(ref _operationsSinceInitialize, 0);
             ResetModule();
-            _recycleModule = false;
             _logger.LogInformation(LogEvents.HsmReinitialized,
                 "PKCS#11 module {Library} re-initialised after {Operations} operations (Hsm:ReinitializeAfterOperations), releasing what it kept of them.",
                 _options.Library, operations);
@@ -250,6 +260,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
         {
             if (held > 0) _permits.Release(held);
             _reinitializeLock.Exit();
+            Volatile.Write(ref _recycling, null);
+            barrier.SetResult();
         }
     }
 
