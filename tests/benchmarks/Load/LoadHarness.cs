@@ -179,12 +179,12 @@ internal sealed class LoadHarness : IHarness
         var step = Math.Max(requests, total / MemoryReadings);
         var nextReading = requests;
         var deadline = DateTime.UtcNow + ResultTimeout + TimeSpan.FromSeconds(total / MinimumRate);
-        int done;
-        while ((done = observer.Results.Count) < total)
+        while (true)
         {
+            var done = observer.Results.Count;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {done} of {total} results after {clock.Elapsed}");
             memory.Sample();
-            if (done >= nextReading)
+            if (done >= nextReading && nextReading <= total)
             {
                 var scrape = await http.GetStringAsync(metricsUrl, cancellationToken);
                 var rss = PeakMemory.ResidentMegabytes(worker.Id);
@@ -200,6 +200,7 @@ internal sealed class LoadHarness : IHarness
                     $"load: {done:N0} done in {clock.Elapsed.TotalSeconds:0.0} s, RSS {rss:0.0} MiB (anonymous {PeakMemory.AnonymousMegabytes(worker.Id):0.0}), GC heap {HeapMegabytes(scrape):0.0} MiB"));
                 nextReading += step;
             }
+            if (done >= total) break;
             await Task.Delay(PollInterval, cancellationToken);
         }
         var all = clock.Elapsed;
