@@ -33,9 +33,6 @@ public sealed class DirectoryOptions
     /// </summary>
     public static readonly TimeSpan DefaultEntryCacheLifetime = TimeSpan.FromMinutes(5);
 
-    /// <summary>Default most uids looked up in one search (jobs in flight are far fewer; this only bounds the filter).</summary>
-    public const int DefaultLookupBatchSize = 16;
-
     /// <summary>Default time to connect, negotiate TLS and bind.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
@@ -89,10 +86,4 @@ public sealed class DirectoryOptions
 
     /// <summary>How long a remembered lookup is used before the uid is searched again.</summary>
     public TimeSpan EntryCacheLifetime { get; set; } = DefaultEntryCacheLifetime;
-
-    /// <summary>
-    /// Most uids of concurrent enrollments looked up in one search, <c>(|(uid=a)(uid=b)…)</c>;
-    /// 1 searches for each uid on its own.
-    /// </summary>
-    public int LookupBatchSize { get; set; } = DefaultLookupBatchSize;
 }

@@ -46,82 +46,19 @@ internal sealed class EntryLookup
                 $"{DirectoryOptions.SectionName}:PeopleBase '{_options.PeopleBase}' does not exist: LDAP result 32 (noSuchObject).",
                 _options.PeopleBase, LdapResultCodes.NoSuchObject, e);
         }
-        if (found == 0) throw UnknownUid(uid, filter);
-        if (found > 1 || response is null) throw AmbiguousUid(uid);
+        if (found == 0)
+        {
+            throw new DirectoryException(DirectoryFailure.UnknownUid,
+                $"No entry under '{_options.PeopleBase}' has uid '{uid}' (searched with {filter}).", _options.PeopleBase);
+        }
+        if (found > 1 || response is null)
+        {
+            throw new DirectoryException(DirectoryFailure.AmbiguousUid,
+                $"Several entries under '{_options.PeopleBase}' have uid '{uid}'; the CA would silently use the first one found, so no token is written.",
+                _options.PeopleBase);
+        }
         return response.Entries[0];
     }
-
-    /// <summary>
-    /// The CA's lookup for several uids in one search, <c>(|(uid=a)(uid=b)…)</c>: one request
-    /// instead of one per uid (the directory's cost of a search is mostly per request). Each
-    /// entry is matched back to the uids by its uid values, compared case-insensitively as the
-    /// uid attribute's equality rule does. An entry that matches none of them (the server's rule
-    /// also ignores repeated inner spaces) or more entries than the size limit send every uid of
-    /// the batch through <see cref="FindUser"/> instead, so each answer is what the CA's own search gives.
-    /// </summary>
-    /// <returns>Per uid, in order: the entry, or the failure FindUser would throw (unknown, ambiguous).</returns>
-    public IReadOnlyList<(SearchResultEntry? Entry, DirectoryException? Failure)> FindUsers(LdapConnection connection, IReadOnlyList<string> uids, string attribute)
-    {
-        if (uids.Count == 1) return [Single(connection, uids[0], attribute)];
-        var filter = "(|" + string.Concat(uids.Select(uid => $"({UidAttribute}={LdapFilterValue.Escape(uid)})")) + ")";
-        var request = new SearchRequest(_options.PeopleBase, filter, SearchScope.Subtree, UidAttribute, attribute) { SizeLimit = uids.Count * AmbiguityProbeSize };
-        SearchResponse response;
-        try
-        {
-            response = LdapOperations.Search(connection, request);
-        }
-        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.SizeLimitExceeded)
-        {
-            return uids.Select(uid => Single(connection, uid, attribute)).ToList();
-        }
-        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchObject)
-        {
-            throw new DirectoryException(DirectoryFailure.Misconfigured,
-                $"{DirectoryOptions.SectionName}:PeopleBase '{_options.PeopleBase}' does not exist: LDAP result 32 (noSuchObject).",
-                _options.PeopleBase, LdapResultCodes.NoSuchObject, e);
-        }
-
-        var matches = uids.Select(_ => new List<SearchResultEntry>()).ToList();
-        foreach (SearchResultEntry entry in response.Entries)
-        {
-            var values = LdapValues.Strings(entry, UidAttribute);
-            var matched = false;
-            for (var i = 0; i < uids.Count; i++)
-            {
-                if (!values.Contains(uids[i], StringComparer.OrdinalIgnoreCase)) continue;
-                matches[i].Add(entry);
-                matched = true;
-            }
-            if (!matched) return uids.Select(uid => Single(connection, uid, attribute)).ToList();
-        }
-        return uids.Select((uid, i) => matches[i].Count switch
-        {
-            0 => Answer(null, UnknownUid(uid, $"({UidAttribute}={LdapFilterValue.Escape(uid)})")),
-            1 => Answer(matches[i][0], null),
-            _ => Answer(null, AmbiguousUid(uid)),
-        }).ToList();
-    }
-
-    private static (SearchResultEntry? Entry, DirectoryException? Failure) Answer(SearchResultEntry? entry, DirectoryException? failure) => (entry, failure);
-
-    private (SearchResultEntry? Entry, DirectoryException? Failure) Single(LdapConnection connection, string uid, string attribute)
-    {
-        try
-        {
-            return (FindUser(connection, uid, attribute), null);
-        }
-        catch (DirectoryException e) when (e.Kind is DirectoryFailure.UnknownUid or DirectoryFailure.AmbiguousUid)
-        {
-            return (null, e);
-        }
-    }
-
-    private DirectoryException UnknownUid(string uid, string filter) => new(DirectoryFailure.UnknownUid,
-        $"No entry under '{_options.PeopleBase}' has uid '{uid}' (searched with {filter}).", _options.PeopleBase);
-
-    private DirectoryException AmbiguousUid(string uid) => new(DirectoryFailure.AmbiguousUid,
-        $"Several entries under '{_options.PeopleBase}' have uid '{uid}'; the CA would silently use the first one found, so no token is written.",
-        _options.PeopleBase);
 
     /// <summary><c>cn=&lt;decimal serial&gt;,&lt;certificate repository base&gt;</c>, the value escaped (RFC 4514).</summary>
     public string RecordDn(CertificateSerial serial)

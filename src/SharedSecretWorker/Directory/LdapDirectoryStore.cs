@@ -32,7 +32,6 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     private readonly TokenAttributeWriter _tokenAttribute;
     private readonly MetaInfoRevocationWriter _metaInfo;
     private readonly UserEntryCache _entries;
-    private readonly UserLookupBatcher _batcher;
 
     public LdapDirectoryStore(IOptions<DirectoryOptions> options, ILogger<LdapDirectoryStore> logger)
     {
@@ -44,14 +43,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         _tokenAttribute = new TokenAttributeWriter(_options.EnrollmentTokenAttribute, _raceWindow);
         _metaInfo = new MetaInfoRevocationWriter(_options, _raceWindow, logger);
         _entries = new UserEntryCache(_options);
-        _batcher = new UserLookupBatcher(_pool, _lookup, _options);
     }
-
-    /// <summary>Where a user's entry is, and whether it already has objectClass extensibleObject.</summary>
-    private readonly record struct KnownEntry(string Dn, bool Extensible);
-
-    /// <summary>Searches the batched lookups sent (tests).</summary>
-    internal long LookupSearches => _batcher.Searches;
 
     /// <inheritdoc cref="RaceWindow"/>
     internal Action<string>? BetweenReadAndModify
@@ -62,47 +54,26 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
 
     private bool RevocationInMetaInfo => _options.RevocationTokenAttribute == RevocationTokenAttribute.MetaInfo;
 
-    public async Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
     {
         CheckUid(uid);
         CheckToken(token);
         var operation = $"Storing the enrollment token of uid '{uid}'";
-        // Where the entry is: remembered from an earlier write, or the CA's search, batched with
-        // the lookups of other enrollments in flight. Used for the first attempt only; a retry
-        // (the entry changed in between) searches again on its own connection.
-        KnownEntry? known;
-        if (_entries.TryGet(uid, out var remembered))
-        {
-            known = new KnownEntry(remembered, Extensible: true);
-        }
-        else
-        {
-            var entry = await _batcher.FindAsync(uid, cancellationToken).ConfigureAwait(false);
-            known = new KnownEntry(entry.DistinguishedName, LdapValues.HasObjectClass(entry, TokenAttributeWriter.ExtensibleObjectClass));
-        }
-        return await WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
-        {
-            var target = known;
-            known = null;
-            return StoreEnrollmentToken(connection, uid, token, operation, target);
-        }).ConfigureAwait(false);
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken,
+            connection => StoreEnrollmentToken(connection, uid, token, operation));
     }
 
     /// <summary>
-    /// One attempt: straight to the known DN when there is one (one round trip), otherwise the
-    /// CA's search and then the modify. A known DN whose entry vanished or changed is forgotten
+    /// One attempt: straight to the remembered DN when there is one (one round trip), otherwise the
+    /// CA's search and then the modify. A remembered DN whose entry vanished or changed is forgotten
     /// and the search path runs at once, on the same connection.
     /// </summary>
-    private WriteAttempt StoreEnrollmentToken(LdapConnection connection, string uid, string token, string operation, KnownEntry? known)
+    private WriteAttempt StoreEnrollmentToken(LdapConnection connection, string uid, string token, string operation)
     {
-        if (known is { } target)
+        if (_entries.TryGet(uid, out var dn))
         {
-            var direct = _tokenAttribute.ReplaceAt(connection, target.Dn, target.Extensible, token, DirectoryFailure.UnknownUid, operation);
-            if (direct.Result is { } done)
-            {
-                _entries.Remember(uid, done.Dn);
-                return direct;
-            }
+            var direct = _tokenAttribute.ReplaceAt(connection, dn, token, DirectoryFailure.UnknownUid, operation);
+            if (direct.Result is not null) return direct;
             _entries.Forget(uid);
         }
         var outcome = _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation);

@@ -9,7 +9,7 @@ namespace SharedSecretWorker.Directory;
 /// </summary>
 internal sealed class TokenAttributeWriter
 {
-    public const string ExtensibleObjectClass = "extensibleObject";
+    private const string ExtensibleObjectClass = "extensibleObject";
 
     private readonly string _attribute;
     private readonly RaceWindow _raceWindow;
@@ -43,21 +43,18 @@ internal sealed class TokenAttributeWriter
     }
 
     /// <summary>
-    /// The same modify at a DN found earlier, by a batched lookup or remembered from an earlier
-    /// write (<see cref="UserEntryCache"/>). Raced (the caller searches again) when the entry is
-    /// gone or renamed or changed its object classes meanwhile: noSuchObject, objectClassViolation,
-    /// attributeOrValueExists, and insufficientAccessRights, which is what 389 DS answers a bind that
-    /// may not learn whether an entry exists (a real refusal is reported after the search, whose
-    /// modify gets the same answer).
+    /// The same modify at a DN found earlier (<see cref="UserEntryCache"/>) that had extensibleObject
+    /// after our last write there: replace only. Raced (the caller searches again) when the entry is
+    /// gone or renamed or lost extensibleObject: noSuchObject and objectClassViolation, and
+    /// insufficientAccessRights, which is what 389 DS answers a bind that may not learn whether an
+    /// entry exists (a real refusal is reported after the search, whose modify gets the same answer).
     /// </summary>
-    public WriteAttempt ReplaceAt(LdapConnection connection, string dn, bool extensible, string token, DirectoryFailure missing, string operation)
+    public WriteAttempt ReplaceAt(LdapConnection connection, string dn, string token, DirectoryFailure missing, string operation)
     {
         var request = new ModifyRequest(dn);
-        if (!extensible)
-            request.Modifications.Add(LdapValues.Modification(LdapValues.ObjectClassAttribute, DirectoryAttributeOperation.Add, Encoding.ASCII.GetBytes(ExtensibleObjectClass)));
         request.Modifications.Add(LdapValues.Modification(_attribute, DirectoryAttributeOperation.Replace, Encoding.ASCII.GetBytes(token)));
         return LdapOperations.Modify(connection, request, missing, operation, token,
-            LdapResultCodes.NoSuchObject, LdapResultCodes.ObjectClassViolation, LdapResultCodes.AttributeOrValueExists, LdapResultCodes.InsufficientAccessRights);
+            LdapResultCodes.NoSuchObject, LdapResultCodes.ObjectClassViolation, LdapResultCodes.InsufficientAccessRights);
     }
 
     /// <summary>Deletes the whole attribute; "already absent" (noSuchAttribute) is success: the outcome asked for.</summary>

@@ -36,7 +36,6 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
         Assert.Equal(5, options.MaxConcurrencyRetries);
         Assert.Equal(50_000, options.EntryCacheSize);
         Assert.Equal(TimeSpan.FromMinutes(5), options.EntryCacheLifetime);
-        Assert.Equal(16, options.LookupBatchSize);
     }
 
     [Theory]
@@ -93,7 +92,6 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
         options.MaxConcurrencyRetries = -1;
         options.EntryCacheSize = -1;
         options.EntryCacheLifetime = TimeSpan.Zero;
-        options.LookupBatchSize = 0;
         options.OperationTimeout = TimeSpan.FromMilliseconds(500);
         options.ConnectTimeout = TimeSpan.Zero;
         options.RevocationTokenAttribute = (RevocationTokenAttribute)7;
@@ -102,7 +100,7 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
                  {
                      "Directory:BindDn", "Directory:PeopleBase", "Directory:CertificateRepositoryBase",
                      "Directory:EnrollmentTokenAttribute", "Directory:MaxConnections", "Directory:MaxConcurrencyRetries",
-                     "Directory:EntryCacheSize", "Directory:EntryCacheLifetime", "Directory:LookupBatchSize",
+                     "Directory:EntryCacheSize", "Directory:EntryCacheLifetime",
                      "Directory:OperationTimeout", "Directory:ConnectTimeout", "Directory:RevocationTokenAttribute",
                  })
         {
