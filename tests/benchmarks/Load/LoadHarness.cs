@@ -93,9 +93,17 @@ internal sealed class LoadHarness : IHarness
                 string.Create(CultureInfo.InvariantCulture, $"ratio to (a) {ratio:0.00} (target {TargetRatio}); directory CPU {daemon.DirectoryCpuMs:0.00} ms per job; peak RSS {daemon.PeakRss:0} MiB")));
             if (!double.IsNaN(daemon.RestRate))
                 Console.WriteLine(Row($"(b') daemon, requests {requests + 1:N0}..{total:N0}: re-issues to the same people", daemon.RestRate, double.NaN, double.NaN,
-                    "DN remembered (Directory:EntryCacheSize): one modify, no search"));
+                    string.Create(CultureInfo.InvariantCulture, $"DN remembered (Directory:EntryCacheSize): one modify, no search; directory CPU {daemon.RestDirectoryCpuMs:0.00} ms per job")));
             Console.WriteLine(Row($"(c) manual way, {manual.Count} users", manualRate, manualPercentiles.At(50), manualPercentiles.At(99),
                 "one token process + one ldapmodify per user"));
+            Console.WriteLine();
+            // What the ratio would be where the directory has its own machine and is the only limit:
+            // the directory's CPU per write in (a) over its CPU per job in (b).
+            var reissues = double.IsNaN(daemon.RestDirectoryCpuMs)
+                ? ""
+                : string.Create(CultureInfo.InvariantCulture, $", {ceiling.DirectoryCpuMs / daemon.RestDirectoryCpuMs:0.00} for re-issues");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Directory-bound ratio (directory CPU per write in (a) / per job in (b)): {ceiling.DirectoryCpuMs / daemon.DirectoryCpuMs:0.00} for first enrollments{reissues}"));
             Console.WriteLine();
             Console.WriteLine("| daemon memory | RSS MiB |");
             Console.WriteLine("|---|---:|");
@@ -119,7 +127,7 @@ internal sealed class LoadHarness : IHarness
     private static string Ms(double value) => double.IsNaN(value) ? "" : value.ToString("0.0", CultureInfo.InvariantCulture);
 
     private sealed record DaemonRun(double Rate, double RestRate, double P50, double P99, double PeakRss, double RssAtRequests, double RssAtTotal,
-        double DirectoryCpuMs, int Failed, List<string> Breakdown);
+        double DirectoryCpuMs, double RestDirectoryCpuMs, int Failed, List<string> Breakdown);
 
     private static async Task<DaemonRun> RunDaemonAsync(int requests, int total, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
@@ -204,6 +212,7 @@ internal sealed class LoadHarness : IHarness
             await Task.Delay(PollInterval, cancellationToken);
         }
         var all = clock.Elapsed;
+        var directoryCpuAtTotal = CpuTime.Seconds(cpu[DirectoryProcess]);
         var finalScrape = await http.GetStringAsync(metricsUrl, cancellationToken);
         var rssAtTotal = PeakMemory.ResidentMegabytes(worker.Id);
         memory.Sample();
@@ -233,8 +242,9 @@ internal sealed class LoadHarness : IHarness
         }
         var rest = total - doneAtRequests;
         var restRate = rest > 0 ? rest / (all - atRequests).TotalSeconds : double.NaN;
+        var restDirectoryCpuMs = rest > 0 ? (directoryCpuAtTotal - cpuAtRequests[DirectoryProcess]) * 1000 / rest : double.NaN;
         return new DaemonRun(doneAtRequests / atRequests.TotalSeconds, restRate, processing.Quantile(0.5), processing.Quantile(0.99),
-            memory.PeakMegabytes, rssAtRequests, rssAtTotal, directoryCpuMs, failed, breakdown);
+            memory.PeakMegabytes, rssAtRequests, rssAtTotal, directoryCpuMs, restDirectoryCpuMs, failed, breakdown);
     }
 
     /// <summary>The managed heap after the last collection (the runtime's System.Runtime meter), in MiB.</summary>
