@@ -18,8 +18,9 @@ internal static class ManualWay
         {
             var clock = Stopwatch.StartNew();
             var tokenFile = Path.Combine(work, $"manual-{i}.token");
-            // --generate shows the passphrase once on standard error, which ChildProcess keeps to itself.
-            await ChildProcess.RunCheckedAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], cancellationToken);
+            // --generate shows the passphrase once on standard error: never repeated here, not even in an error.
+            var (code, _) = await ChildProcess.RunAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], cancellationToken);
+            if (code != 0) throw new InvalidOperationException($"shrtok token exited with {code} (its standard error is not shown: it may hold the passphrase).");
             var ldif = Path.Combine(work, $"manual-{i}.ldif");
             var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
             await File.WriteAllTextAsync(ldif, LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), token), cancellationToken);
