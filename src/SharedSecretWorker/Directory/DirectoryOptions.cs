@@ -21,18 +21,6 @@ public sealed class DirectoryOptions
     /// <summary>Default time one LDAP operation may take.</summary>
     public static readonly TimeSpan DefaultOperationTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Default number of uid → entry DN lookups remembered: enough for a bulk batch's distinct users
-    /// to be searched once each, small (about 200 bytes an entry) next to the worker's heap.
-    /// </summary>
-    public const int DefaultEntryCacheSize = 50_000;
-
-    /// <summary>
-    /// Default time a remembered lookup is trusted: a uid given to a second entry, or an entry
-    /// moved, is noticed at most this late (a vanished or changed entry is noticed at once: the modify fails and the worker searches again).
-    /// </summary>
-    public static readonly TimeSpan DefaultEntryCacheLifetime = TimeSpan.FromMinutes(5);
-
     /// <summary>Default time to connect, negotiate TLS and bind.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
@@ -77,13 +65,4 @@ public sealed class DirectoryOptions
 
     /// <summary>How often a write is retried when another writer changed the record in between.</summary>
     public int MaxConcurrencyRetries { get; set; } = DefaultMaxConcurrencyRetries;
-
-    /// <summary>
-    /// Most uid → DN lookups remembered, so that a repeat enrollment of a uid is one modify instead of
-    /// a search and a modify; 0 searches before every write.
-    /// </summary>
-    public int EntryCacheSize { get; set; } = DefaultEntryCacheSize;
-
-    /// <summary>How long a remembered lookup is used before the uid is searched again.</summary>
-    public TimeSpan EntryCacheLifetime { get; set; } = DefaultEntryCacheLifetime;
 }

@@ -10,8 +10,6 @@ internal sealed partial class DirectoryOptionsValidator : IValidateOptions<Direc
 {
     private const int MaxPoolSize = 256;
     private const int MaxRetries = 100;
-    private const int MaxEntryCacheSize = 10_000_000;
-    private static readonly TimeSpan MaxEntryCacheLifetime = TimeSpan.FromDays(1);
     private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
 
@@ -58,10 +56,6 @@ internal sealed partial class DirectoryOptionsValidator : IValidateOptions<Direc
 
         if (options.MaxConnections is < 1 or > MaxPoolSize)
             errors.Add($"{s}:MaxConnections is {options.MaxConnections}; it must be between 1 and {MaxPoolSize}.");
-        if (options.EntryCacheSize is < 0 or > MaxEntryCacheSize)
-            errors.Add($"{s}:EntryCacheSize is {options.EntryCacheSize}; it must be between 0 (search before every write) and {MaxEntryCacheSize}.");
-        if (options.EntryCacheLifetime <= TimeSpan.Zero || options.EntryCacheLifetime > MaxEntryCacheLifetime)
-            errors.Add($"{s}:EntryCacheLifetime is {options.EntryCacheLifetime}; it must be more than zero and at most {MaxEntryCacheLifetime} (set {s}:EntryCacheSize to 0 to turn the cache off).");
         if (options.MaxConcurrencyRetries is < 0 or > MaxRetries)
             errors.Add($"{s}:MaxConcurrencyRetries is {options.MaxConcurrencyRetries}; it must be between 0 and {MaxRetries}.");
         CheckTimeout(errors, $"{s}:OperationTimeout", options.OperationTimeout);

@@ -31,7 +31,6 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     private readonly RaceWindow _raceWindow = new();
     private readonly TokenAttributeWriter _tokenAttribute;
     private readonly MetaInfoRevocationWriter _metaInfo;
-    private readonly UserEntryCache _entries;
 
     public LdapDirectoryStore(IOptions<DirectoryOptions> options, ILogger<LdapDirectoryStore> logger)
     {
@@ -42,7 +41,6 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         _lookup = new EntryLookup(_options, _factory.Endpoint);
         _tokenAttribute = new TokenAttributeWriter(_options.EnrollmentTokenAttribute, _raceWindow);
         _metaInfo = new MetaInfoRevocationWriter(_options, _raceWindow, logger);
-        _entries = new UserEntryCache(_options);
     }
 
     /// <inheritdoc cref="RaceWindow"/>
@@ -59,26 +57,8 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         CheckUid(uid);
         CheckToken(token);
         var operation = $"Storing the enrollment token of uid '{uid}'";
-        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken,
-            connection => StoreEnrollmentToken(connection, uid, token, operation));
-    }
-
-    /// <summary>
-    /// One attempt: straight to the remembered DN when there is one (one round trip), otherwise the
-    /// CA's search and then the modify. A remembered DN whose entry vanished or changed is forgotten
-    /// and the search path runs at once, on the same connection.
-    /// </summary>
-    private WriteAttempt StoreEnrollmentToken(LdapConnection connection, string uid, string token, string operation)
-    {
-        if (_entries.TryGet(uid, out var dn))
-        {
-            var direct = _tokenAttribute.ReplaceAt(connection, dn, token, DirectoryFailure.UnknownUid, operation);
-            if (direct.Result is not null) return direct;
-            _entries.Forget(uid);
-        }
-        var outcome = _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation);
-        if (outcome.Result is { } written) _entries.Remember(uid, written.Dn);
-        return outcome;
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
+            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
@@ -225,7 +205,6 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     {
         _pool.Dispose();
         _factory.Dispose();
-        _entries.Dispose();
     }
 
     public ValueTask DisposeAsync()

@@ -42,21 +42,6 @@ internal sealed class TokenAttributeWriter
             LdapResultCodes.AttributeOrValueExists, LdapResultCodes.ObjectClassViolation);
     }
 
-    /// <summary>
-    /// The same modify at a DN found earlier (<see cref="UserEntryCache"/>) that had extensibleObject
-    /// after our last write there: replace only. Raced (the caller searches again) when the entry is
-    /// gone or renamed or lost extensibleObject: noSuchObject and objectClassViolation, and
-    /// insufficientAccessRights, which is what 389 DS answers a bind that may not learn whether an
-    /// entry exists (a real refusal is reported after the search, whose modify gets the same answer).
-    /// </summary>
-    public WriteAttempt ReplaceAt(LdapConnection connection, string dn, string token, DirectoryFailure missing, string operation)
-    {
-        var request = new ModifyRequest(dn);
-        request.Modifications.Add(LdapValues.Modification(_attribute, DirectoryAttributeOperation.Replace, Encoding.ASCII.GetBytes(token)));
-        return LdapOperations.Modify(connection, request, missing, operation, token,
-            LdapResultCodes.NoSuchObject, LdapResultCodes.ObjectClassViolation, LdapResultCodes.InsufficientAccessRights);
-    }
-
     /// <summary>Deletes the whole attribute; "already absent" (noSuchAttribute) is success: the outcome asked for.</summary>
     /// <param name="entry">The entry as just read, with the token attribute.</param>
     public WriteAttempt Remove(LdapConnection connection, SearchResultEntry entry, DirectoryFailure missing, string operation)

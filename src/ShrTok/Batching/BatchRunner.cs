@@ -186,9 +186,11 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
                 {
                     break;
                 }
-                // Journaled before the publish: a later run then never sends it blindly again (its result comes to the queue).
+                // Journaled before the publish, and handed to the operating system at once (a crash
+                // of this process loses nothing written): a later run then never sends it blindly
+                // again, which would issue a second passphrase; its result comes to the queue.
                 session.Outcomes.Set(record.Index, RowState.Sent);
-                session.Journal.Write(BatchJournalStatus.Sent, id);
+                session.Journal.Write(BatchJournalStatus.Sent, id, flush: true);
                 published++;
                 var row = record.Index;
                 _ = Task.Run(async () =>

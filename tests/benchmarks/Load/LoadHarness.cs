@@ -93,7 +93,7 @@ internal sealed class LoadHarness : IHarness
                 string.Create(CultureInfo.InvariantCulture, $"ratio to (a) {ratio:0.00} (target {TargetRatio}); directory CPU {daemon.DirectoryCpuMs:0.00} ms per job; peak RSS {daemon.PeakRss:0} MiB")));
             if (!double.IsNaN(daemon.RestRate))
                 Console.WriteLine(Row($"(b') daemon, requests {requests + 1:N0}..{total:N0}: re-issues to the same people", daemon.RestRate, double.NaN, double.NaN,
-                    string.Create(CultureInfo.InvariantCulture, $"DN remembered (Directory:EntryCacheSize): one modify, no search; directory CPU {daemon.RestDirectoryCpuMs:0.00} ms per job")));
+                    string.Create(CultureInfo.InvariantCulture, $"directory CPU {daemon.RestDirectoryCpuMs:0.00} ms per job")));
             Console.WriteLine(Row($"(c) manual way, {manual.Count} users", manualRate, manualPercentiles.At(50), manualPercentiles.At(99),
                 "one token process + one ldapmodify per user"));
             Console.WriteLine();

@@ -34,8 +34,6 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
         Assert.Equal("shrTok", options.EnrollmentTokenAttribute);
         Assert.Equal(8, options.MaxConnections);
         Assert.Equal(5, options.MaxConcurrencyRetries);
-        Assert.Equal(50_000, options.EntryCacheSize);
-        Assert.Equal(TimeSpan.FromMinutes(5), options.EntryCacheLifetime);
     }
 
     [Theory]
@@ -90,8 +88,6 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
         options.EnrollmentTokenAttribute = "shr tok";
         options.MaxConnections = 0;
         options.MaxConcurrencyRetries = -1;
-        options.EntryCacheSize = -1;
-        options.EntryCacheLifetime = TimeSpan.Zero;
         options.OperationTimeout = TimeSpan.FromMilliseconds(500);
         options.ConnectTimeout = TimeSpan.Zero;
         options.RevocationTokenAttribute = (RevocationTokenAttribute)7;
@@ -100,7 +96,6 @@ public sealed class DirectoryOptionsValidatorTests : IDisposable
                  {
                      "Directory:BindDn", "Directory:PeopleBase", "Directory:CertificateRepositoryBase",
                      "Directory:EnrollmentTokenAttribute", "Directory:MaxConnections", "Directory:MaxConcurrencyRetries",
-                     "Directory:EntryCacheSize", "Directory:EntryCacheLifetime",
                      "Directory:OperationTimeout", "Directory:ConnectTimeout", "Directory:RevocationTokenAttribute",
                  })
         {

@@ -75,7 +75,18 @@ internal sealed class Pkcs11SessionPool : IDisposable
     public async ValueTask<T> RunAsync<T>(Func<ISession, Pkcs11Connection, T> operation, string what, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Volatile.Read(ref _recycling) is { } recycling) await recycling.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _recycling) is { } recycling)
+        {
+            try
+            {
+                await recycling.Task.WaitAsync(_options.SessionWaitTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new HsmUnavailableException(
+                    $"The PKCS#11 module was being re-initialised (Hsm:ReinitializeAfterOperations) for longer than {_options.SessionWaitTimeout} (Hsm:SessionWaitTimeout) before {what}.");
+            }
+        }
         if (!await _permits.WaitAsync(_options.SessionWaitTimeout, cancellationToken).ConfigureAwait(false))
         {
             throw new HsmUnavailableException(
@@ -248,9 +259,10 @@ internal sealed class Pkcs11SessionPool : IDisposable
         try
         {
             held = HoldOtherPermits();
-            // Calls kept a session busy for a whole wait: the count stays over the limit, so the next call tries again.
-            if (held < _options.MaxSessions - 1) return;
             var operations = Interlocked.Exchange(ref _operationsSinceInitialize, 0);
+            // Calls kept a session busy for a whole wait: try again after another full interval,
+            // not at the very next call.
+            if (held < _options.MaxSessions - 1) return;
             ResetModule();
             _logger.LogInformation(LogEvents.HsmReinitialized,
                 "PKCS#11 module {Library} re-initialised after {Operations} operations (Hsm:ReinitializeAfterOperations), releasing what it kept of them.",
@@ -268,8 +280,15 @@ internal sealed class Pkcs11SessionPool : IDisposable
     /// <summary>The caller holds one permit; takes the others so that no call is inside the module. Returns how many it got.</summary>
     private int HoldOtherPermits()
     {
+        // One Hsm:SessionWaitTimeout for all of them, not one each.
+        var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_options.SessionWaitTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var held = 0;
-        while (held < _options.MaxSessions - 1 && _permits.Wait(_options.SessionWaitTimeout)) held++;
+        while (held < _options.MaxSessions - 1)
+        {
+            var left = TimeSpan.FromSeconds(Math.Max(0, deadline - System.Diagnostics.Stopwatch.GetTimestamp()) / (double)System.Diagnostics.Stopwatch.Frequency);
+            if (!_permits.Wait(left)) break;
+            held++;
+        }
         return held;
     }
 
@@ -287,6 +306,8 @@ internal sealed class Pkcs11SessionPool : IDisposable
         }
         while (_idle.TryTake(out var stale)) Release(stale, close: false);
         _module.Reinitialize(seen);
+        // A fresh initialisation holds nothing yet, whichever path asked for it.
+        Interlocked.Exchange(ref _operationsSinceInitialize, 0);
     }
 
     private Pkcs11Connection Connect(string what)

@@ -164,12 +164,14 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
     {
         var key = GenerateSessionKey(session, extractable: true);
         byte[]? value = null;
+        List<IObjectAttribute>? attributes = null;
         try
         {
             var ciphertext = Encrypt(session, key, plaintext);
             try
             {
-                value = session.GetAttributeValue(key, [CKA.CKA_VALUE])[0].GetValueAsByteArray();
+                attributes = session.GetAttributeValue(key, [CKA.CKA_VALUE]);
+                value = attributes[0].GetValueAsByteArray();
             }
             catch (AttributeValueException)
             {
@@ -182,6 +184,8 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
         finally
         {
             if (value is not null) CryptographicOperations.ZeroMemory(value);
+            // Each attribute holds an unmanaged copy of the session key: free it now, not at finalization.
+            if (attributes is not null) foreach (var attribute in attributes) attribute.Dispose();
             DestroyQuietly(session, key);
         }
     }
