@@ -172,7 +172,12 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
             foreach (var (record, _) in reader.Records())
             {
                 if (Volatile.Read(ref failure) is not null || interrupt.IsCancellationRequested) break;
-                if (record.Index >= session.Outcomes.Rows) return (published, $"{session.Plan.Path} changed since it was validated.");
+                if (record.Index >= session.Outcomes.Rows)
+                {
+                    // Not a return: the publishes already on the wire still need their confirms (below).
+                    Interlocked.CompareExchange(ref failure, $"{session.Plan.Path} changed since it was validated.", null);
+                    break;
+                }
                 // Rows done (stored) or on their way (sent, their result comes to the results queue) are not sent again;
                 // failed rows are: the worker keeps no memory of failures, so the same request id is tried afresh.
                 if (session.Outcomes.StateOf(record.Index) is not (RowState.NotSent or RowState.Failed)) continue;
