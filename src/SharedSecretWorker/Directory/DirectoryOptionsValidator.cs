@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Hosting;
+using SharedSecretWorker.Common;
+using SharedSecretWorker.Directory.Ldap;
 
 namespace SharedSecretWorker.Directory;
 

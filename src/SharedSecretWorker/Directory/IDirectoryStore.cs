@@ -1,3 +1,5 @@
+using SharedSecretWorker.Contracts.Requests;
+
 namespace SharedSecretWorker.Directory;
 
 /// <summary>

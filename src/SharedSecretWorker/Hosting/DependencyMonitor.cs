@@ -56,8 +56,8 @@ internal sealed class DependencyMonitor : BackgroundService
             WorkerMetrics.StartSeriesAtZero();
             while (!stoppingToken.IsCancellationRequested)
             {
-                await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct), DependencyErrors.OfDirectory, stoppingToken).ConfigureAwait(false);
-                await CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(), DependencyErrors.OfHsm, stoppingToken).ConfigureAwait(false);
+                await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct), DirectoryErrorTypes.Of, stoppingToken).ConfigureAwait(false);
+                await CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(), HsmErrorTypes.Of, stoppingToken).ConfigureAwait(false);
                 await Task.Delay(_options.HealthCheckInterval, _time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -102,9 +102,8 @@ internal sealed class DependencyMonitor : BackgroundService
 
         var (known, previous) = _health.Record(dependency, problem);
         if (problem is not null && (!known || previous is null))
-            _logger.LogWarning(LogEvents.HealthCheckFailed, "Health check of the {Dependency} failed ({ErrorType}): {Reason}. The worker reports not ready until it passes.",
-                dependency, problem, failure?.Message);
+            HostingLog.HealthCheckFailed(_logger, dependency, problem, failure?.Message);
         else if (problem is null && known && previous is not null)
-            _logger.LogInformation(LogEvents.HealthCheckRecovered, "Health check of the {Dependency} passes again.", dependency);
+            HostingLog.HealthCheckRecovered(_logger, dependency);
     }
 }

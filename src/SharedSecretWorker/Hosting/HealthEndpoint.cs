@@ -55,8 +55,7 @@ internal sealed class HealthEndpoint : IHostedService, IDisposable
         }
         _listener = listener;
         _loop = Task.Run(() => AcceptAsync(listener), CancellationToken.None);
-        _logger.LogInformation(LogEvents.TelemetryEndpoint, "Serving metrics at {Metrics}, liveness at {Liveness} and readiness at {Readiness}.",
-            endpoint, root + LivenessPath, root + ReadinessPath);
+        HostingLog.TelemetryEndpoint(_logger, endpoint, root + LivenessPath, root + ReadinessPath);
         return Task.CompletedTask;
     }
 
@@ -75,7 +74,7 @@ internal sealed class HealthEndpoint : IHostedService, IDisposable
             }
             catch (HttpListenerException ex)
             {
-                _logger.LogWarning(LogEvents.HealthEndpointError, "Health endpoint: {Reason}", ex.Message);
+                HostingLog.HealthEndpointError(_logger, ex.Message);
                 continue;
             }
             Respond(context);

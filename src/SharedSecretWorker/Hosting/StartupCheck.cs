@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SharedSecretWorker.Directory;
-using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Hosting;
 
@@ -15,7 +14,7 @@ internal sealed class StartupCheck(IDirectoryStore directory, ILogger<StartupChe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await directory.CheckAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation(LogEvents.Starting, "Directory ready.");
+        HostingLog.DirectoryReady(logger);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
-using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Hosting;
 
@@ -35,7 +34,7 @@ internal sealed class SystemdWatchdog : BackgroundService
         if (_services.GetService<ISystemdNotifier>() is not { IsEnabled: true } notifier) return;
         if (Interval(Environment.GetEnvironmentVariable(WatchdogUsecVariable), Environment.GetEnvironmentVariable(WatchdogPidVariable), Environment.ProcessId) is not { } interval) return;
         var health = _services.GetRequiredService<WorkerHealth>();
-        _logger.LogInformation(LogEvents.WatchdogEnabled, "systemd watchdog: pinging every {Interval} while live.", interval);
+        HostingLog.WatchdogEnabled(_logger, interval);
         var withheld = false;
         try
         {
@@ -50,8 +49,7 @@ internal sealed class SystemdWatchdog : BackgroundService
                 else if (!withheld)
                 {
                     withheld = true;
-                    _logger.LogError(LogEvents.WatchdogWithheld, "systemd watchdog: not pinging, the worker is not live ({Problems}); systemd will restart it.",
-                        string.Join("; ", liveness.Problems));
+                    HostingLog.WatchdogWithheld(_logger, string.Join("; ", liveness.Problems));
                 }
                 await Task.Delay(interval, _time, stoppingToken).ConfigureAwait(false);
             }

@@ -28,7 +28,7 @@ internal static class TelemetryRegistration
     /// <summary>Options, SDK, health; call before the hosted services that consume (they start in registration order).</summary>
     public static void AddWorkerTelemetry(IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(TelemetryOptions.Section);
+        var section = configuration.GetSection(TelemetryOptions.SectionName);
         services.AddOptions<TelemetryOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Broker;
 using SharedSecretWorker.Processing;
 using SharedSecretWorker.Telemetry;
 
@@ -16,7 +16,7 @@ namespace SharedSecretWorker.Hosting;
 internal sealed class WorkerHealth
 {
     private readonly BrokerConnection _broker;
-    private readonly RequestConsumer _consumer;
+    private readonly MessagePump _consumer;
     private readonly Breakers _breakers;
     private readonly RunningJobs _jobs;
     private readonly TelemetryOptions _options;
@@ -25,7 +25,7 @@ internal sealed class WorkerHealth
     // dependency -> null when its last check passed, else its error type; absent until checked.
     private readonly ConcurrentDictionary<string, string?> _checks = new(StringComparer.Ordinal);
 
-    public WorkerHealth(BrokerConnection broker, RequestConsumer consumer, Breakers breakers, RunningJobs jobs,
+    public WorkerHealth(BrokerConnection broker, MessagePump consumer, Breakers breakers, RunningJobs jobs,
         IOptions<TelemetryOptions> options, IHostApplicationLifetime lifetime)
     {
         _broker = broker;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Processing;
 
@@ -58,7 +57,7 @@ internal sealed class CircuitBreaker : IDisposable
             _open = true;
             _closed = NewClosedSignal(completed: false);
         }
-        _logger.LogWarning(LogEvents.CircuitOpened, "The {Dependency} is unavailable: taking no new work until a probe succeeds (every {Interval}).", Dependency, _options.ProbeInterval);
+        ProcessingLog.CircuitOpened(_logger, Dependency, _options.ProbeInterval);
         _ = ProbeUntilHealthyAsync();
     }
 
@@ -78,7 +77,7 @@ internal sealed class CircuitBreaker : IDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogDebug(LogEvents.CircuitProbeFailed, "Probe of the {Dependency} failed: {Reason}", Dependency, ex.Message);
+                ProcessingLog.CircuitProbeFailed(_logger, Dependency, ex.Message);
                 continue;
             }
             TaskCompletionSource closed;
@@ -88,7 +87,7 @@ internal sealed class CircuitBreaker : IDisposable
                 _consecutiveFailures = 0;
                 closed = _closed;
             }
-            _logger.LogInformation(LogEvents.CircuitClosed, "The {Dependency} is back: taking work again.", Dependency);
+            ProcessingLog.CircuitClosed(_logger, Dependency);
             closed.TrySetResult();
             return;
         }

@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Processing;
 public sealed class CircuitBreakerOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "CircuitBreaker";
+    public const string SectionName = "CircuitBreaker";
 
     /// <summary>Default consecutive transient failures of one dependency that open its breaker.</summary>
     public const int DefaultFailureThreshold = 2;

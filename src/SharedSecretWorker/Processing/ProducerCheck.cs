@@ -1,29 +1,27 @@
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Consuming;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Processing;
 
 /// <summary>
 /// Applies <see cref="SecurityOptions.Producers"/> and reads the attempt number. Both trust worker-made
-/// copies (retries, published with the worker's own user_id) for the original producer and the
-/// attempt, and nothing else: a producer cannot publish as the worker's user.
+/// copies (delayed deliveries, published with the worker's own user_id, which the broker validates)
+/// for the original producer and the attempt, and nothing else: a producer cannot publish as the
+/// worker's user.
 /// </summary>
-internal sealed class ProducerCheck(IOptions<SecurityOptions> options, BrokerConnection broker)
+internal sealed class ProducerCheck(IOptions<SecurityOptions> options)
 {
     private readonly Dictionary<string, HashSet<string>> _allowed = options.Value.Producers.ToDictionary(
         p => p.Key, p => new HashSet<string>(p.Value, StringComparer.Ordinal), StringComparer.Ordinal);
 
-    private bool IsWorkerCopy(InboundMessage message) =>
-        message.UserId is { Length: > 0 } user && string.Equals(user, broker.UserName, StringComparison.Ordinal);
-
     /// <summary>The RabbitMQ user that sent the original request, when known.</summary>
     public string? ProducerOf(InboundMessage message) =>
-        IsWorkerCopy(message) ? message.HeaderText(Topology.ProducerHeader) : message.UserId;
+        message.IsWorkerCopy ? message.HeaderText(MessageHeaders.Producer) : message.UserId;
 
     /// <summary>This delivery's attempt number, 1 for a producer's message.</summary>
     public int AttemptOf(InboundMessage message) =>
-        IsWorkerCopy(message) && message.HeaderNumber(Topology.AttemptHeader) is { } n
+        message.IsWorkerCopy && message.HeaderNumber(MessageHeaders.Attempt) is { } n
             ? (int)Math.Clamp(n, 1, int.MaxValue)
             : 1;
 

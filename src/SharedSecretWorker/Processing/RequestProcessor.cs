@@ -1,12 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using SharedSecretWorker.Consuming;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Delivery;
 using SharedSecretWorker.Directory;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Publishing.Sealing;
-using SharedSecretWorker.Telemetry;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Processing;
@@ -27,16 +25,14 @@ internal sealed class RequestProcessor
     private readonly ITokenEncryptor _encryptor;
     private readonly IDirectoryStore _directory;
     private readonly PassphraseSealer _sealer;
-    private readonly IPublisher _publisher;
+    private readonly IMessagePublisher _publisher;
     private readonly Breakers _breakers;
-    private readonly Consuming.TopologyOptions _names;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestProcessor> _logger;
 
     public RequestProcessor(RequestParser parser, ProducerCheck producers, CompletedRequests completed, TargetLocks locks,
         PassphraseGenerator passphrases, ITokenEncryptor encryptor, IDirectoryStore directory, PassphraseSealer sealer,
-        IPublisher publisher, Breakers breakers, Microsoft.Extensions.Options.IOptions<Consuming.TopologyOptions> names,
-        TimeProvider time, ILogger<RequestProcessor> logger)
+        IMessagePublisher publisher, Breakers breakers, TimeProvider time, ILogger<RequestProcessor> logger)
     {
         _parser = parser;
         _producers = producers;
@@ -48,7 +44,6 @@ internal sealed class RequestProcessor
         _sealer = sealer;
         _publisher = publisher;
         _breakers = breakers;
-        _names = names.Value;
         _time = time;
         _logger = logger;
     }
@@ -64,17 +59,20 @@ internal sealed class RequestProcessor
 
         if (_completed.Contains(request.RequestId))
         {
-            _logger.LogInformation(LogEvents.RequestDuplicate, "Request {RequestId} was already completed by this worker; settling the redelivery without a new token.", request.RequestId);
+            ProcessingLog.Duplicate(_logger, request.RequestId);
             return JobOutcome.Duplicate(request);
         }
 
         // One job per target at a time, so the last notice published is for the last token written.
-        using var held = await _locks.AcquireAsync(TargetOf(request), cancellationToken).ConfigureAwait(false);
+        using var held = await _locks.AcquireAsync(request.Target.Key, cancellationToken).ConfigureAwait(false);
         try
         {
-            var outcome = request.Kind == RequestKind.Clear
-                ? await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false)
-                : await IssueAsync(request, attempt, cancellationToken).ConfigureAwait(false);
+            var outcome = request.Kind switch
+            {
+                RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, attempt, cancellationToken).ConfigureAwait(false),
+                RequestKind.Clear => await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(message), request.Kind, "Unknown request kind."),
+            };
             _completed.Add(request.RequestId);
             return outcome;
         }
@@ -103,7 +101,7 @@ internal sealed class RequestProcessor
         {
             // A defect, not the request's fault: retried like a transient failure (bounded by the
             // attempts), then dead-lettered with the exception type for the operator.
-            _logger.LogError(LogEvents.UnexpectedError, ex, "Unexpected error processing request {RequestId}.", request.RequestId);
+            ProcessingLog.Unexpected(_logger, ex, request.RequestId);
             return JobOutcome.Transient(request, ErrorCodes.InternalError, $"Unexpected {ex.GetType().Name} in the worker; see its log.");
         }
     }
@@ -119,28 +117,26 @@ internal sealed class RequestProcessor
             var token = await _encryptor.EncryptAsync(passphrase, cancellationToken).ConfigureAwait(false);
             _breakers.Hsm.ReportSuccess();
 
-            var write = request.Kind == RequestKind.Enrollment
-                ? await _directory.StoreEnrollmentTokenAsync(request.Uid!, token, cancellationToken).ConfigureAwait(false)
-                : await _directory.StoreRevocationTokenAsync(request.Serial!.Value, token, cancellationToken).ConfigureAwait(false);
+            var write = request.Target switch
+            {
+                RequestTarget.User user => await _directory.StoreEnrollmentTokenAsync(user.Uid, token, cancellationToken).ConfigureAwait(false),
+                RequestTarget.Certificate certificate => await _directory.StoreRevocationTokenAsync(certificate.Serial, token, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
+            };
             _breakers.Directory.ReportSuccess();
 
             var digest = TokenDigest.Sha256Hex(token);
             var now = _time.GetUtcNow();
             // The notice goes out only after the write it describes (contract: Invariant).
             var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(delivery.Channel, passphrase));
-            await _publisher.PublishAsync(new OutgoingMessage(_names.NoticesExchange, notice.RoutingKey(), MessageJson.ToUtf8(notice))
-            {
-                MessageId = request.RequestId,
-                CorrelationId = request.RequestId,
-            }, cancellationToken).ConfigureAwait(false);
+            await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
 
             // Only after the broker confirmed the notice: a "stored" result then always means the
             // passphrase is on its way. Publishing both at once was tried (load harness): at most
             // 5% more throughput, within the noise of a saturated machine, and a result could then
             // reach its consumer before its notice, or without it after a crash.
-            await PublishResultAsync(ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation(LogEvents.RequestCompleted, "Request {RequestId}: {Kind} token stored at {Dn} (attempt {Attempt}).",
-                request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
+            await _publisher.PublishResultAsync(ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            ProcessingLog.Stored(_logger, request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
             return JobOutcome.Completed(request, write.Dn);
         }
         finally
@@ -151,21 +147,17 @@ internal sealed class RequestProcessor
 
     private async Task<JobOutcome> ClearAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
     {
-        var write = request.Uid is not null
-            ? await _directory.ClearEnrollmentTokenAsync(request.Uid, cancellationToken).ConfigureAwait(false)
-            : await _directory.ClearRevocationTokenAsync(request.Serial!.Value, cancellationToken).ConfigureAwait(false);
+        var write = request.Target switch
+        {
+            RequestTarget.User user => await _directory.ClearEnrollmentTokenAsync(user.Uid, cancellationToken).ConfigureAwait(false),
+            RequestTarget.Certificate certificate => await _directory.ClearRevocationTokenAsync(certificate.Serial, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
+        };
         _breakers.Directory.ReportSuccess();
-        await PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation(LogEvents.RequestCompleted, "Request {RequestId}: token cleared at {Dn}.", request.RequestId, write.Dn);
+        await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        ProcessingLog.Cleared(_logger, request.RequestId, write.Dn);
         return JobOutcome.Completed(request, write.Dn);
     }
-
-    private Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
-        {
-            MessageId = result.RequestId,
-            CorrelationId = result.RequestId,
-        }, cancellationToken);
 
     private JobOutcome FromDirectory(WorkRequest request, DirectoryException ex)
     {
@@ -189,8 +181,4 @@ internal sealed class RequestProcessor
         };
         return JobOutcome.Permanent(request, code, ex.Message, ex.Dn);
     }
-
-    /// <summary>The lock key: enrollment and clear-by-uid share the uid's, revocation and clear-by-serial the serial's.</summary>
-    internal static string TargetOf(WorkRequest request) =>
-        request.Uid is not null ? "uid:" + request.Uid : "serial:" + request.Serial!.Value.Decimal;
 }

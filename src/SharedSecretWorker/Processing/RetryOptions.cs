@@ -10,7 +10,7 @@ namespace SharedSecretWorker.Processing;
 public sealed class RetryOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Retry";
+    public const string SectionName = "Retry";
 
     /// <summary>Default delays: exponential, about two minutes in all, longer than a directory restart.</summary>
     public static readonly TimeSpan[] DefaultDelays =

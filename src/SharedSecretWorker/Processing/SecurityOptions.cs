@@ -9,7 +9,7 @@ namespace SharedSecretWorker.Processing;
 public sealed class SecurityOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Security";
+    public const string SectionName = "Security";
 
     /// <summary>Kind (<c>enrollment</c>, <c>revocation</c>, <c>clear</c>) to the RabbitMQ users allowed to send it.</summary>
     public Dictionary<string, string[]> Producers { get; set; } = new(StringComparer.Ordinal);

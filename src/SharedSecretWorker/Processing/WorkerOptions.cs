@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Processing;
 public sealed class WorkerOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Worker";
+    public const string SectionName = "Worker";
 
     /// <summary>
     /// Default jobs in flight: the default number of HSM sessions (Hsm:MaxSessions). More jobs

@@ -1,42 +1,54 @@
-using Microsoft.Extensions.Logging;
-
 namespace SharedSecretWorker.Telemetry;
 
-/// <summary>Every log EventId of the worker, in one place so that operators can filter on them.</summary>
+/// <summary>
+/// Every log EventId of the worker, in one catalogue so that operators can filter on them
+/// (docs/operations.md, "Log events"). Each is used by exactly one source-generated
+/// <c>[LoggerMessage]</c> method, in the <c>*Log</c> class of the folder that logs it.
+/// </summary>
 public static class LogEvents
 {
     // 1xxx: life cycle
-    public static readonly EventId Starting = new(1000, nameof(Starting));
-    public static readonly EventId Consuming = new(1001, nameof(Consuming));
-    public static readonly EventId Stopping = new(1002, nameof(Stopping));
-    public static readonly EventId Stopped = new(1003, nameof(Stopped));
-    public static readonly EventId HandedBack = new(1004, nameof(HandedBack));
-    public static readonly EventId TopologyDeclared = new(1005, nameof(TopologyDeclared));
+    public const int Starting = 1000;
+    public const int Consuming = 1001;
+    public const int Stopping = 1002;
+    public const int Stopped = 1003;
+    public const int HandedBack = 1004;
+    public const int TopologyDeclared = 1005;
+    public const int TokenEngineReady = 1006;
 
     // 2xxx: requests
-    public static readonly EventId RequestCompleted = new(2000, nameof(RequestCompleted));
-    public static readonly EventId RequestFailed = new(2001, nameof(RequestFailed));
-    public static readonly EventId RequestRetried = new(2002, nameof(RequestRetried));
-    public static readonly EventId RequestDuplicate = new(2003, nameof(RequestDuplicate));
-    public static readonly EventId SettleFailed = new(2004, nameof(SettleFailed));
-    public static readonly EventId UnexpectedError = new(2005, nameof(UnexpectedError));
+    public const int RequestCompleted = 2000;
+    public const int RequestFailed = 2001;
+    public const int RequestRetried = 2002;
+    public const int RequestDuplicate = 2003;
+    public const int SettleFailed = 2004;
+    public const int UnexpectedError = 2005;
+    public const int RequestCleared = 2006;
 
     // 3xxx: dependencies
-    public static readonly EventId CircuitOpened = new(3000, nameof(CircuitOpened));
-    public static readonly EventId CircuitClosed = new(3001, nameof(CircuitClosed));
-    public static readonly EventId CircuitProbeFailed = new(3002, nameof(CircuitProbeFailed));
-    public static readonly EventId BrokerConnectionLost = new(3003, nameof(BrokerConnectionLost));
-    public static readonly EventId BrokerRecovered = new(3004, nameof(BrokerRecovered));
-    public static readonly EventId HsmConnected = new(3005, nameof(HsmConnected));
-    public static readonly EventId HsmConnectionLost = new(3006, nameof(HsmConnectionLost));
-    public static readonly EventId HsmReinitialized = new(3007, nameof(HsmReinitialized));
-    public static readonly EventId HsmRecovered = new(3008, nameof(HsmRecovered));
+    public const int CircuitOpened = 3000;
+    public const int CircuitClosed = 3001;
+    public const int CircuitProbeFailed = 3002;
+    public const int BrokerConnectionLost = 3003;
+    public const int BrokerRecovered = 3004;
+    public const int HsmConnected = 3005;
+    public const int HsmConnectionLost = 3006;
+    public const int HsmReinitialized = 3007;
+    public const int HsmRecovered = 3008;
+    public const int HsmReinitializedAgain = 3009;
+    public const int HsmRecycled = 3010;
+    public const int HsmSoftwareKeyWrap = 3011;
+    public const int DirectoryTimeout = 3100;
+    public const int DirectoryConnectionLost = 3101;
+    public const int DirectoryWriteConflict = 3102;
+    public const int DirectoryWriteGaveUp = 3103;
+    public const int DirectoryRacingValuesRemoved = 3104;
 
     // 4xxx: operations (telemetry, health, systemd)
-    public static readonly EventId TelemetryEndpoint = new(4000, nameof(TelemetryEndpoint));
-    public static readonly EventId HealthCheckFailed = new(4001, nameof(HealthCheckFailed));
-    public static readonly EventId HealthCheckRecovered = new(4002, nameof(HealthCheckRecovered));
-    public static readonly EventId HealthEndpointError = new(4003, nameof(HealthEndpointError));
-    public static readonly EventId WatchdogEnabled = new(4004, nameof(WatchdogEnabled));
-    public static readonly EventId WatchdogWithheld = new(4005, nameof(WatchdogWithheld));
+    public const int TelemetryEndpoint = 4000;
+    public const int HealthCheckFailed = 4001;
+    public const int HealthCheckRecovered = 4002;
+    public const int HealthEndpointError = 4003;
+    public const int WatchdogEnabled = 4004;
+    public const int WatchdogWithheld = 4005;
 }

@@ -4,7 +4,7 @@ namespace SharedSecretWorker.Telemetry;
 public sealed class TelemetryOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Telemetry";
+    public const string SectionName = "Telemetry";
 
     /// <summary>
     /// Default scrape endpoint: loopback only (the contract's default; a Prometheus on another host

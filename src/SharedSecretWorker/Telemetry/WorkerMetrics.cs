@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Directory;
+using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Telemetry;
 

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using SharedSecretWorker.Consuming;
-using SharedSecretWorker.Processing;
-using SharedSecretWorker.Publishing;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Telemetry;
 
@@ -24,44 +22,53 @@ public static class WorkerTracing
     /// listener), the span is its child and also links to it: the messaging conventions ask consumers
     /// to link the creation context, and the parent keeps the request in the producer's trace.
     /// </summary>
-    internal static Activity? StartProcess(InboundMessage message, string? exchange)
+    internal static Activity? StartProcess(string queue, string? exchange, string routingKey, ulong deliveryTag, int bodySize, string lane,
+        string? messageId, IReadOnlyDictionary<string, object?> headers)
     {
         if (!Source.HasListeners()) return null;
-        var producer = ProducerContext(message.Headers);
+        var producer = ProducerContext(headers);
         var tags = new ActivityTagsCollection
         {
             [TelemetryNames.MessagingSystem] = TelemetryNames.RabbitMq,
             [TelemetryNames.OperationType] = TelemetryNames.ProcessOperation,
             [TelemetryNames.OperationName] = TelemetryNames.ProcessOperation,
             [TelemetryNames.DestinationName] = exchange ?? "",
-            [TelemetryNames.SubscriptionName] = message.Queue,
-            [TelemetryNames.RoutingKey] = message.RoutingKey,
-            [TelemetryNames.DeliveryTag] = (long)message.DeliveryTag,
-            [TelemetryNames.BodySize] = message.Body.Length,
-            [TelemetryNames.LaneTag] = LaneName(message.Lane),
+            [TelemetryNames.SubscriptionName] = queue,
+            [TelemetryNames.RoutingKey] = routingKey,
+            [TelemetryNames.DeliveryTag] = (long)deliveryTag,
+            [TelemetryNames.BodySize] = bodySize,
+            [TelemetryNames.LaneTag] = lane,
         };
-        if (message.MessageId is { } id) tags[TelemetryNames.MessageId] = id;
+        if (messageId is { } id) tags[TelemetryNames.MessageId] = id;
         return producer is { } parent
-            ? Source.StartActivity(ActivityKind.Consumer, parent, tags, [new ActivityLink(parent)], name: $"{TelemetryNames.ProcessOperation} {message.Queue}")
-            : Source.StartActivity(ActivityKind.Consumer, default(ActivityContext), tags, name: $"{TelemetryNames.ProcessOperation} {message.Queue}");
+            ? Source.StartActivity(ActivityKind.Consumer, parent, tags, [new ActivityLink(parent)], name: $"{TelemetryNames.ProcessOperation} {queue}")
+            : Source.StartActivity(ActivityKind.Consumer, default(ActivityContext), tags, name: $"{TelemetryNames.ProcessOperation} {queue}");
     }
 
     /// <summary>Adds what the attempt came to: kind, outcome code, request and batch ids, settlement.</summary>
-    internal static void Finish(Activity? activity, JobOutcome outcome, string outcomeName, int attempt, SettlementAction action)
+    /// <param name="activity">The process span.</param>
+    /// <param name="kind">The request kind's wire name, or <c>unknown</c>.</param>
+    /// <param name="outcome">The outcome label.</param>
+    /// <param name="attempt">The attempt number.</param>
+    /// <param name="settlement">What was done with the delivery.</param>
+    /// <param name="requestId">The request id, when known.</param>
+    /// <param name="batchId">The batch id, when there is one.</param>
+    /// <param name="errorCode">A failure's error code; null for success. The code only: the failure's
+    /// message may name a DN or a uid, which belong in the log.</param>
+    internal static void Finish(Activity? activity, string kind, string outcome, int attempt, string settlement, string? requestId, string? batchId,
+        string? errorCode)
     {
         if (activity is null) return;
-        activity.SetTag(TelemetryNames.KindTag, outcome.KindName);
-        activity.SetTag(TelemetryNames.OutcomeTag, outcomeName);
+        activity.SetTag(TelemetryNames.KindTag, kind);
+        activity.SetTag(TelemetryNames.OutcomeTag, outcome);
         activity.SetTag(TelemetryNames.AttemptTag, attempt);
-        activity.SetTag(TelemetryNames.SettlementTag, action.ToString());
-        if (outcome.RequestId is { } requestId) activity.SetTag(TelemetryNames.RequestIdTag, requestId);
-        if ((outcome.Request?.BatchId ?? outcome.Rejection?.BatchId) is { } batchId) activity.SetTag(TelemetryNames.BatchIdTag, batchId);
-        if (outcome.Kind is OutcomeKind.PermanentFailure or OutcomeKind.TransientFailure)
+        activity.SetTag(TelemetryNames.SettlementTag, settlement);
+        if (requestId is not null) activity.SetTag(TelemetryNames.RequestIdTag, requestId);
+        if (batchId is not null) activity.SetTag(TelemetryNames.BatchIdTag, batchId);
+        if (errorCode is not null)
         {
-            // The code only: the failure's message may name a DN or a uid, which belong in the log.
-            var code = outcome.Code ?? ErrorCodes.InternalError;
-            activity.SetTag(TelemetryNames.ErrorType, code);
-            activity.SetStatus(ActivityStatusCode.Error, code);
+            activity.SetTag(TelemetryNames.ErrorType, errorCode);
+            activity.SetStatus(ActivityStatusCode.Error, errorCode);
         }
     }
 
@@ -83,20 +90,19 @@ public static class WorkerTracing
     }
 
     /// <summary>Starts the <c>publish &lt;exchange&gt;</c> span of one outgoing message.</summary>
-    internal static Activity? StartPublish(OutgoingMessage message)
+    internal static Activity? StartPublish(string exchange, string routingKey, int bodySize, string? messageId, string? correlationId)
     {
         if (!Source.HasListeners()) return null;
-        var exchange = message.Exchange;
         var activity = Source.StartActivity($"{TelemetryNames.PublishOperation} {exchange}", ActivityKind.Producer);
         if (activity is null) return null;
         activity.SetTag(TelemetryNames.MessagingSystem, TelemetryNames.RabbitMq);
         activity.SetTag(TelemetryNames.OperationType, TelemetryNames.SendOperationType);
         activity.SetTag(TelemetryNames.OperationName, TelemetryNames.PublishOperation);
         activity.SetTag(TelemetryNames.DestinationName, exchange);
-        activity.SetTag(TelemetryNames.RoutingKey, message.RoutingKey);
-        activity.SetTag(TelemetryNames.BodySize, message.Body.Length);
-        if (message.MessageId is { } id) activity.SetTag(TelemetryNames.MessageId, id);
-        if (message.CorrelationId is { } correlation) activity.SetTag(TelemetryNames.ConversationId, correlation);
+        activity.SetTag(TelemetryNames.RoutingKey, routingKey);
+        activity.SetTag(TelemetryNames.BodySize, bodySize);
+        if (messageId is not null) activity.SetTag(TelemetryNames.MessageId, messageId);
+        if (correlationId is not null) activity.SetTag(TelemetryNames.ConversationId, correlationId);
         return activity;
     }
 
@@ -133,5 +139,10 @@ public static class WorkerTracing
     }
 
     /// <summary>The lane as a tag value: interactive or bulk.</summary>
-    internal static string LaneName(Lane lane) => lane == Lane.Bulk ? "bulk" : "interactive";
+    internal static string LaneName(Lane lane) => lane switch
+    {
+        Lane.Interactive => "interactive",
+        Lane.Bulk => "bulk",
+        _ => throw new ArgumentOutOfRangeException(nameof(lane), lane, "Unknown lane."),
+    };
 }

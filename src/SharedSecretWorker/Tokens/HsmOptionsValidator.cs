@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SharedSecretWorker.Tokens;
 
 /// <summary>Validates <see cref="HsmOptions"/> at start-up; every message names its configuration key.</summary>
-internal sealed class HsmOptionsValidator : IValidateOptions<HsmOptions>
+public sealed class HsmOptionsValidator : IValidateOptions<HsmOptions>
 {
     public ValidateOptionsResult Validate(string? name, HsmOptions options)
     {

@@ -1,20 +1,13 @@
 using System.Security.Cryptography;
+using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
 
 /// <summary>The token's cryptography in software (cmc-shared-token.md, "Token format").</summary>
 internal static class SessionKeyCrypto
 {
-    /// <summary>
-    /// RSA padding for <paramref name="keyWrap"/>. .NET's OAEP-SHA256 uses MGF1 with the same hash
-    /// and an empty label, exactly what CMCSharedToken <c>--oaep</c> and the CA use.
-    /// </summary>
-    public static RSAEncryptionPadding Padding(KeyWrap keyWrap) => keyWrap switch
-    {
-        KeyWrap.Pkcs1 => RSAEncryptionPadding.Pkcs1,
-        KeyWrap.Oaep => RSAEncryptionPadding.OaepSHA256,
-        _ => throw new ArgumentOutOfRangeException(nameof(keyWrap), keyWrap, "Unknown key wrap."),
-    };
+    /// <summary>RSA padding for <paramref name="keyWrap"/> (<see cref="KeyWrapPadding"/>).</summary>
+    public static RSAEncryptionPadding Padding(KeyWrap keyWrap) => KeyWrapPadding.Of(keyWrap);
 
     /// <summary>AES-CBC, PKCS#7 padding, fixed IV of sixteen 0x01 bytes.</summary>
     public static byte[] EncryptPassphrase(ReadOnlySpan<byte> sessionKey, ReadOnlySpan<byte> passphrase)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
 

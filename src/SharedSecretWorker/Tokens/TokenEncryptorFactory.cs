@@ -7,7 +7,7 @@ namespace SharedSecretWorker.Tokens;
 /// Picks the encryptor: PKCS#11 when <c>Hsm:Library</c> is set, software otherwise
 /// (contract: "Hsm:Library ... empty means the software encryptor").
 /// </summary>
-internal static class TokenEncryptorFactory
+public static class TokenEncryptorFactory
 {
     public static ITokenEncryptor Create(TokenOptions token, HsmOptions hsm, ILoggerFactory loggerFactory)
     {

@@ -12,7 +12,7 @@ internal sealed class TokenEngineStartupProbe(ITokenEncryptor encryptor, ILogger
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await encryptor.ProbeAsync(cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Token engine ready: {Encryptor}.", encryptor.Description);
+        HsmLog.Ready(logger, encryptor.Description);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,3 +1,5 @@
+using SharedSecretWorker.Contracts.Tokens;
+
 namespace SharedSecretWorker.Tokens;
 
 /// <summary>Configuration section <c>Token</c>: what tokens look like (contract: Configuration).</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SharedSecretWorker.Tokens;
 
 /// <summary>Validates <see cref="TokenOptions"/> at start-up; every message names its configuration key.</summary>
-internal sealed class TokenOptionsValidator(IOptions<HsmOptions> hsm) : IValidateOptions<TokenOptions>
+public sealed class TokenOptionsValidator(IOptions<HsmOptions> hsm) : IValidateOptions<TokenOptions>
 {
     public ValidateOptionsResult Validate(string? name, TokenOptions options)
     {

@@ -1,4 +1,4 @@
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
 using ShrTok.Submitting;
 
 namespace ShrTok.Batching;

@@ -4,7 +4,7 @@ namespace ShrTok.Batching;
 internal sealed class BatchOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Batch";
+    public const string SectionName = "Batch";
 
     /// <summary>Default publishes awaiting their broker confirm at once: enough to keep the loopback link busy, few enough that memory stays flat.</summary>
     public const int DefaultPublishWindow = 256;

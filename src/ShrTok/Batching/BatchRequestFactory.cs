@@ -1,12 +1,10 @@
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Directory;
-using ShrTok.Submitting;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 
 /// <summary>
 /// Turns a batch record into its request: id, body, and the worker's own verdict on it
-/// (<see cref="RequestBody.ParserFor"/>), so a row the worker would refuse is refused before anything is sent.
+/// (<see cref="ConfiguredParser.For"/>), so a row the worker would refuse is refused before anything is sent.
 /// </summary>
 internal sealed class BatchRequestFactory(RequestParser parser, BatchColumns columns, string batchId, int generation)
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 

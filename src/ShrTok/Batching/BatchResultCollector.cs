@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 
 namespace ShrTok.Batching;
 

@@ -1,6 +1,6 @@
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Broker;
 using ShrTok.Submitting;
 
 namespace ShrTok.Batching;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using SharedSecretWorker.Consuming.Requests;
 using ShrTok.Submitting;
+
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 
@@ -41,7 +42,7 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
         }
         var generation = (earlier?.Generation ?? 0) + (run.Reissue && earlier is not null ? 1 : 0);
 
-        var parser = RequestBody.ParserFor(configuration);
+        var parser = ConfiguredParser.For(configuration);
         var problems = new List<BatchProblem>();
         var plan = new BatchValidator(parser).Validate(run.File, batchId, generation, sha, problems);
         if (plan is null)
@@ -114,7 +115,7 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
         }
         if (manifest is null) return Usage($"no batch '{batchId}' in {options.EffectiveStateDirectory()} (Batch:StateDirectory); it is created by shrtok batch FILE --batch-id {batchId}.");
         if (!File.Exists(manifest.Input)) return Usage($"the input of batch '{batchId}', {manifest.Input}, is gone; results are matched to its rows, so put it back.");
-        var parser = RequestBody.ParserFor(configuration);
+        var parser = ConfiguredParser.For(configuration);
         var problems = new List<BatchProblem>();
         var plan = new BatchValidator(parser).Validate(manifest.Input, batchId, manifest.Generation, BatchValidator.FileSha256(manifest.Input), problems);
         if (plan is null)
@@ -289,7 +290,7 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
 
     private BatchOptions? LoadOptions(out string? problem)
     {
-        var options = configuration.GetSection(BatchOptions.Section).Get<BatchOptions>() ?? new BatchOptions();
+        var options = configuration.GetSection(BatchOptions.SectionName).Get<BatchOptions>() ?? new BatchOptions();
         problem = options.Problem();
         return problem is null ? options : null;
     }

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
-using SharedSecretWorker.Consuming.Requests;
 using ShrTok.Submitting;
+
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using SharedSecretWorker.Contracts.Messages;
 
 namespace ShrTok.Batching;
 

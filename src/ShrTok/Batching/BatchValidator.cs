@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Batching;
 

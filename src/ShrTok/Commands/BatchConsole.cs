@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
-using ShrTok.Batching;
 using Spectre.Console;
+using ShrTok.Batching;
 
 namespace ShrTok.Commands;
 

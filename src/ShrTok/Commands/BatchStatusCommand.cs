@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ShrTok.Batching;
 
 namespace ShrTok.Commands;
 

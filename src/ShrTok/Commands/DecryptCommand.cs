@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SharedSecretWorker.Tokens;
+using SharedSecretWorker.Contracts.Tokens;
 
 namespace ShrTok.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Sealing;
 
 namespace ShrTok.Commands;
 

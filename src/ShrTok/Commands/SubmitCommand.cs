@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
 using ShrTok.Submitting;
 
 namespace ShrTok.Commands;
@@ -63,7 +64,7 @@ internal static class SubmitCommand
         var configuration = CliConfiguration.Load();
         var body = RequestBody.Write(kind, requestId, uid, serial, channel, address, batchId);
         // Checked with the worker's own rules first, so a bad request fails here with exit 2.
-        var parsed = RequestBody.ParserFor(configuration).Parse(body, requestId);
+        var parsed = ConfiguredParser.For(configuration).Parse(body, requestId);
         if (!parsed.Succeeded) return Usage($"{parsed.Rejection.Code}: {parsed.Rejection.Message}");
 
         using var cancel = new CancellationTokenSource(wait ? timeout + TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(30));

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tokens;
 
 namespace ShrTok.Commands;

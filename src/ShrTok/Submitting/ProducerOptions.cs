@@ -8,7 +8,7 @@ namespace ShrTok.Submitting;
 internal sealed class ProducerOptions
 {
     /// <summary>Configuration section.</summary>
-    public const string Section = "Producer";
+    public const string SectionName = "Producer";
 
     /// <summary><c>amqp://user@host:port/vhost</c>; empty: <c>RabbitMq:Uri</c>.</summary>
     public string? Uri { get; set; }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
-using SharedSecretWorker.Consuming;
-using SharedSecretWorker.Processing;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Broker;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace ShrTok.Submitting;
 
@@ -47,8 +47,8 @@ internal sealed class RequestProducer : IAsyncDisposable
 
     public static async Task<RequestProducer> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        var producer = configuration.GetSection(ProducerOptions.Section).Get<ProducerOptions>() ?? new ProducerOptions();
-        var broker = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var producer = configuration.GetSection(ProducerOptions.SectionName).Get<ProducerOptions>() ?? new ProducerOptions();
+        var broker = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
         if (!string.IsNullOrEmpty(producer.Uri))
         {
             broker.Uri = producer.Uri;
@@ -57,7 +57,7 @@ internal sealed class RequestProducer : IAsyncDisposable
         }
         if (string.IsNullOrEmpty(broker.Uri))
             throw new InvalidOperationException("No broker configured: set Producer:Uri or RabbitMq:Uri (environment Producer__Uri / RabbitMq__Uri).");
-        var names = configuration.GetSection(TopologyOptions.Section).Get<TopologyOptions>() ?? new TopologyOptions();
+        var names = configuration.GetSection(TopologyOptions.SectionName).Get<TopologyOptions>() ?? new TopologyOptions();
         var factory = BrokerConnection.CreateFactory(broker);
         IConnection connection;
         try
@@ -113,7 +113,7 @@ internal sealed class RequestProducer : IAsyncDisposable
             UserId = UserName,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
         };
-        var routingKey = Topology.RoutingKeyOf(kind, bulk ? Lane.Bulk : Lane.Interactive);
+        var routingKey = RequestRouting.KeyOf(kind, bulk ? Lane.Bulk : Lane.Interactive);
         try
         {
             await _channel.BasicPublishAsync(_names.RequestsExchange, routingKey, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);

@@ -3,8 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
-using SharedSecretWorker.Hosting;
-using SharedSecretWorker.Telemetry;
+using SharedSecretWorker.Common;
 
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
@@ -223,13 +222,11 @@ internal sealed class Pkcs11SessionPool : IDisposable
             if (Interlocked.Increment(ref _outageReinitializations) == 1)
             {
                 Interlocked.Exchange(ref _outageStarted, System.Diagnostics.Stopwatch.GetTimestamp());
-                _logger.LogWarning(LogEvents.HsmReinitialized,
-                    "PKCS#11 module {Library} re-initialised (C_Finalize, C_Initialize) after token {TokenLabel} became unreachable; it is re-initialised at each retry until the token answers, logged at Debug.",
-                    _options.Library, _options.TokenLabel);
+                HsmLog.Reinitialized(_logger, _options.Library, _options.TokenLabel);
             }
             else
             {
-                _logger.LogDebug(LogEvents.HsmReinitialized, "PKCS#11 module {Library} re-initialised again; token {TokenLabel} still unreachable.", _options.Library, _options.TokenLabel);
+                HsmLog.ReinitializedAgain(_logger, _options.Library, _options.TokenLabel);
             }
         }
         finally
@@ -264,9 +261,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
             // not at the very next call.
             if (held < _options.MaxSessions - 1) return;
             ResetModule();
-            _logger.LogInformation(LogEvents.HsmReinitialized,
-                "PKCS#11 module {Library} re-initialised after {Operations} operations (Hsm:ReinitializeAfterOperations), releasing what it kept of them.",
-                _options.Library, operations);
+            HsmLog.Recycled(_logger, _options.Library, operations);
         }
         finally
         {
@@ -333,12 +328,11 @@ internal sealed class Pkcs11SessionPool : IDisposable
                 var generation = Interlocked.Increment(ref _generation);
                 _connection = new Pkcs11Connection(library, slot, anchor, handle, key, generation);
                 _everConnected = true;
-                _logger.LogInformation(LogEvents.HsmConnected, "HSM connection {Generation} to token {TokenLabel} ready; wrapping with {Key}.", generation, _options.TokenLabel, key.Description);
+                HsmLog.Connected(_logger, generation, _options.TokenLabel, key.Description);
                 var reinitializations = Interlocked.Exchange(ref _outageReinitializations, 0);
                 if (reinitializations > 0)
                 {
-                    _logger.LogInformation(LogEvents.HsmRecovered, "Token {TokenLabel} reachable again after {Outage:0.0} s and {Count} re-initialisations of the module.",
-                        _options.TokenLabel, System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds, reinitializations);
+                    HsmLog.Recovered(_logger, _options.TokenLabel, System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _outageStarted)).TotalSeconds, reinitializations);
                 }
                 return _connection;
             }
@@ -447,8 +441,7 @@ internal sealed class Pkcs11SessionPool : IDisposable
             if (!ReferenceEquals(_connection, connection)) return;
             _connection = null;
         }
-        _logger.LogWarning(LogEvents.HsmConnectionLost, "HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.",
-            connection.Generation, _options.TokenLabel, cause, anchor);
+        HsmLog.ConnectionLost(_logger, connection.Generation, _options.TokenLabel, cause.ToString(), anchor.ToString());
         if (anchor == Pkcs11AnchorState.HandleInvalid) Abandon(connection.Anchor);
         else CloseQuietly(connection.Anchor);
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
@@ -55,9 +56,7 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
             var mode = await _pool.RunAsync(Probe, "the start-up probe", cancellationToken).ConfigureAwait(false);
             if (mode == Pkcs11WrapMode.Software)
             {
-                _logger.LogWarning(
-                    "Token '{TokenLabel}' cannot wrap with RSA-OAEP SHA-256; Hsm:AllowSoftwareKeyWrap is on, so each session key is extracted from the HSM and wrapped in this process. Use an HSM that supports CKM_RSA_PKCS_OAEP with SHA-256 in production.",
-                    _options.TokenLabel);
+                HsmLog.SoftwareKeyWrap(_logger, _options.TokenLabel);
             }
             _mode = mode;
         }

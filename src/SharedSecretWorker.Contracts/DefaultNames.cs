@@ -1,0 +1,35 @@
+namespace SharedSecretWorker.Contracts;
+
+/// <summary>
+/// The agreed exchange and queue names (docs/messages.md, "Exchanges and queues"). A site may rename
+/// them (configuration section <c>Topology</c>); these are the defaults both sides start from.
+/// </summary>
+public static class DefaultNames
+{
+    /// <summary>Topic exchange of requests.</summary>
+    public const string RequestsExchange = "shrtok.requests";
+
+    /// <summary>Quorum queue of interactive requests.</summary>
+    public const string InteractiveQueue = "shrtok.requests.interactive";
+
+    /// <summary>Quorum queue of bulk (batch) requests.</summary>
+    public const string BulkQueue = "shrtok.requests.bulk";
+
+    /// <summary>Topic exchange of results, routing key <c>KIND.STATUS</c>.</summary>
+    public const string ResultsExchange = "shrtok.results";
+
+    /// <summary>Topic exchange of delivery notices, routing key = delivery channel.</summary>
+    public const string NoticesExchange = "shrtok.notices";
+
+    /// <summary>Fanout exchange in front of <see cref="DeadLetterQueue"/>.</summary>
+    public const string DeadLetterExchange = "shrtok.dead-letter";
+
+    /// <summary>Quorum queue of dead letters.</summary>
+    public const string DeadLetterQueue = "shrtok.dead";
+
+    /// <summary>Direct exchange of the delayed-delivery queues.</summary>
+    public const string DelayedDeliveryExchange = "shrtok.retry";
+
+    /// <summary>Prefix of the delayed-delivery queues: PREFIX.LANE.MILLISECONDS.</summary>
+    public const string DelayedDeliveryQueuePrefix = "shrtok.retry";
+}

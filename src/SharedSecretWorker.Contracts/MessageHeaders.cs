@@ -1,0 +1,27 @@
+namespace SharedSecretWorker.Contracts;
+
+/// <summary>
+/// AMQP header names the worker sets (docs/messages.md, "Headers"). Producers never set them: the
+/// worker trusts them only on copies that carry its own broker-validated <c>user_id</c>.
+/// </summary>
+public static class MessageHeaders
+{
+    /// <summary>
+    /// The attempt number, on the worker's delayed-delivery copies and on dead letters. The worker
+    /// owns the attempt count: the broker's <c>x-delivery-count</c> also grows on crashes and
+    /// hand-backs, which are not failed attempts.
+    /// </summary>
+    public const string Attempt = "x-shrtok-attempt";
+
+    /// <summary>On the worker's copies: the RabbitMQ user that sent the original request.</summary>
+    public const string Producer = "x-shrtok-producer";
+
+    /// <summary>On dead letters: the stable error code (<see cref="ErrorCodes"/>).</summary>
+    public const string ErrorCode = "x-shrtok-error-code";
+
+    /// <summary>On dead letters: the reason, in words.</summary>
+    public const string Reason = "x-shrtok-reason";
+
+    /// <summary>On dead letters: the queue the request was consumed from.</summary>
+    public const string Queue = "x-shrtok-queue";
+}

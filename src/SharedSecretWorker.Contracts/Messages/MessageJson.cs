@@ -1,0 +1,44 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace SharedSecretWorker.Contracts.Messages;
+
+/// <summary>JSON (UTF-8, <c>application/json</c>) of results and delivery notices, both ways.</summary>
+public static class MessageJson
+{
+    /// <summary>AMQP <c>content_type</c> of every message the worker publishes (contract: Messages).</summary>
+    public const string ContentType = "application/json";
+
+    /// <summary>AMQP <c>content_encoding</c> of every message the worker publishes.</summary>
+    public const string ContentEncoding = "utf-8";
+
+    /// <summary>
+    /// The generated context with the relaxed encoder: error messages quote names ('uid'), and the
+    /// default encoder would write every quote and non-ASCII letter as \uXXXX, which is valid JSON
+    /// but unreadable in a queue browser. The messages are never embedded in HTML.
+    /// </summary>
+    private static readonly MessageJsonContext Context = new(new JsonSerializerOptions(MessageJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>The result as UTF-8 JSON.</summary>
+    public static byte[] ToUtf8(ResultMessage result) =>
+        JsonSerializer.SerializeToUtf8Bytes(result ?? throw new ArgumentNullException(nameof(result)), Context.ResultMessage);
+
+    /// <summary>The notice as UTF-8 JSON.</summary>
+    public static byte[] ToUtf8(DeliveryNotice notice) =>
+        JsonSerializer.SerializeToUtf8Bytes(notice ?? throw new ArgumentNullException(nameof(notice)), Context.DeliveryNotice);
+
+    /// <summary>Reads a result. Unknown members are ignored (newer workers may add some).</summary>
+    /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>
+    public static ResultMessage ReadResult(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, Context.ResultMessage)
+            ?? throw new JsonException("The result is JSON null, not an object.");
+
+    /// <summary>Reads a delivery notice. Unknown members are ignored (newer workers may add some).</summary>
+    /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>
+    public static DeliveryNotice ReadNotice(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, Context.DeliveryNotice)
+            ?? throw new JsonException("The notice is JSON null, not an object.");
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using SharedSecretWorker.Telemetry;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>The broker adapter's log lines (EventIds in <see cref="LogEvents"/>).</summary>
+internal static partial class BrokerLog
+{
+    [LoggerMessage(EventId = LogEvents.Consuming, EventName = nameof(LogEvents.Consuming), Level = LogLevel.Information,
+        Message = "Consuming {Interactive} and {Bulk} with at most {Concurrency} jobs in flight (prefetch {Prefetch}).")]
+    public static partial void Consuming(ILogger logger, string interactive, string bulk, int concurrency, ushort prefetch);
+
+    [LoggerMessage(EventId = LogEvents.Stopping, EventName = nameof(LogEvents.Stopping), Level = LogLevel.Information,
+        Message = "Stopping: no new deliveries; waiting up to {Grace} for {Jobs} jobs in flight.")]
+    public static partial void Stopping(ILogger logger, TimeSpan grace, int jobs);
+
+    [LoggerMessage(EventId = LogEvents.HandedBack, EventName = nameof(LogEvents.HandedBack), Level = LogLevel.Warning,
+        Message = "Shutdown grace over: handing {Count} jobs back to the broker.")]
+    public static partial void HandedBack(ILogger logger, int count);
+
+    [LoggerMessage(EventId = LogEvents.Stopped, EventName = nameof(LogEvents.Stopped), Level = LogLevel.Information,
+        Message = "Stopped consuming.")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = LogEvents.BrokerConnectionLost, EventName = nameof(LogEvents.BrokerConnectionLost), Level = LogLevel.Warning,
+        Message = "Broker connection lost ({Code} {Reason}); recovering.")]
+    public static partial void ConnectionLost(ILogger logger, ushort code, string reason);
+
+    [LoggerMessage(EventId = LogEvents.BrokerRecovered, EventName = nameof(LogEvents.BrokerRecovered), Level = LogLevel.Information,
+        Message = "Broker connection recovered.")]
+    public static partial void Recovered(ILogger logger);
+
+    [LoggerMessage(EventId = LogEvents.TopologyDeclared, EventName = nameof(LogEvents.TopologyDeclared), Level = LogLevel.Information,
+        Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}; dead letters in {Dead}.")]
+    public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, string dead);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Processing;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>Publishes notices and results to their exchanges (docs/messages.md), each confirmed by the broker.</summary>
+internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<TopologyOptions> names) : IMessagePublisher
+{
+    private readonly TopologyOptions _names = names.Value;
+
+    public Task PublishNoticeAsync(DeliveryNotice notice, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(new OutgoingMessage(_names.NoticesExchange, notice.RoutingKey(), MessageJson.ToUtf8(notice))
+        {
+            MessageId = notice.RequestId,
+            CorrelationId = notice.RequestId,
+        }, cancellationToken);
+
+    public Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken) =>
+        publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
+        {
+            MessageId = result.RequestId,
+            CorrelationId = result.RequestId,
+        }, cancellationToken);
+}

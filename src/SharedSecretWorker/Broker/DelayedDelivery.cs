@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Processing;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>
+/// Delayed delivery through TTL queues: the copy waits in <c>PREFIX.LANE.MS</c> until its expiration,
+/// then the queue dead-letters it back through the delayed-delivery exchange to its lane (RabbitMQ 3.10
+/// quorum queues cannot delay a message; the delayed-message plugin is not shipped with the broker).
+/// </summary>
+internal sealed class DelayedDelivery(IPublisher publisher, Topology topology, IOptions<TopologyOptions> names, BrokerConnection broker)
+    : IDelayedDelivery
+{
+    private readonly TopologyOptions _names = names.Value;
+
+    public Task DeliverLaterAsync(InboundMessage message, int step, TimeSpan delay, int nextAttempt, string? producer)
+    {
+        var headers = new Dictionary<string, object?>(message.Headers)
+        {
+            [MessageHeaders.Attempt] = nextAttempt,
+        };
+        if (producer is not null) headers[MessageHeaders.Producer] = producer;
+        headers.Remove("x-death"); // the broker's own dead-letter history would grow with every delay
+        return publisher.PublishAsync(new OutgoingMessage(_names.RetryExchange, topology.RetryQueueOf(message.Lane, step), message.Body)
+        {
+            MessageId = message.MessageId,
+            // The broker validates user_id against the connection's user: this is what makes the
+            // attempt and producer headers trustworthy when the copy comes back (DeliveryCopy).
+            UserId = broker.UserName,
+            Timestamp = message.Timestamp,
+            Expiration = delay,
+            Headers = headers,
+        }, CancellationToken.None);
+    }
+}

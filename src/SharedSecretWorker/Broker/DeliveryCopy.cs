@@ -1,0 +1,41 @@
+using RabbitMQ.Client.Events;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Processing;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>
+/// Copies a delivery out of the client's buffers into processing's plain <see cref="InboundMessage"/>:
+/// RabbitMQ.Client 7 only guarantees the body while the ReceivedAsync handler runs, and the job
+/// outlives the handler.
+/// </summary>
+internal static class DeliveryCopy
+{
+    /// <param name="lane">The lane whose queue it came from.</param>
+    /// <param name="queue">That queue.</param>
+    /// <param name="delivery">The client's delivery.</param>
+    /// <param name="workerUser">The worker's own broker user: a message whose broker-validated user_id is
+    /// this one is a copy the worker made, whose attempt and producer headers can be trusted.</param>
+    public static InboundMessage From(Lane lane, string queue, BasicDeliverEventArgs delivery, string workerUser)
+    {
+        var properties = delivery.BasicProperties;
+        var userId = properties.IsUserIdPresent() ? properties.UserId : null;
+        return new InboundMessage
+        {
+            Lane = lane,
+            Queue = queue,
+            Exchange = delivery.Exchange,
+            DeliveryTag = delivery.DeliveryTag,
+            Redelivered = delivery.Redelivered,
+            RoutingKey = delivery.RoutingKey,
+            Body = delivery.Body.ToArray(),
+            MessageId = properties.IsMessageIdPresent() ? properties.MessageId : null,
+            UserId = userId,
+            IsWorkerCopy = userId is { Length: > 0 } && workerUser.Length > 0 && string.Equals(userId, workerUser, StringComparison.Ordinal),
+            Timestamp = properties.IsTimestampPresent() && properties.Timestamp.UnixTime > 0
+                ? DateTimeOffset.FromUnixTimeSeconds(properties.Timestamp.UnixTime)
+                : null,
+            Headers = properties.Headers is { } headers ? new Dictionary<string, object?>(headers) : new Dictionary<string, object?>(),
+        };
+    }
+}

@@ -1,0 +1,215 @@
+using System.DirectoryServices.Protocols;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Requests;
+
+namespace SharedSecretWorker.Directory.Ldap;
+
+/// <summary>
+/// <see cref="IDirectoryStore"/> over System.DirectoryServices.Protocols (libldap on Linux).
+/// Every write is one LDAP modify, so the CA never sees a half-written entry; writes that race
+/// other writers are re-read and retried (<c>Directory:MaxConcurrencyRetries</c>).
+/// </summary>
+internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, IDisposable
+{
+    private const string SupportedControlAttribute = "supportedControl";
+
+    /// <summary>A token for a 4096-bit key is about 600 characters; this bounds what is sent.</summary>
+    private const int MaxTokenLength = 16 * 1024;
+
+    private const string Base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+
+    /// <summary>Retry backoff: full jitter up to this many ms times 2^attempt, capped below.</summary>
+    private const int BackoffStepMilliseconds = 2;
+    private const int MaxBackoffMilliseconds = 100;
+    private const int MaxBackoffShift = 16;
+
+    private readonly DirectoryOptions _options;
+    private readonly ILogger<LdapDirectoryStore> _logger;
+    private readonly LdapConnectionFactory _factory;
+    private readonly LdapConnectionPool _pool;
+    private readonly EntryLookup _lookup;
+    private readonly RaceWindow _raceWindow = new();
+    private readonly TokenAttributeWriter _tokenAttribute;
+    private readonly MetaInfoRevocationWriter _metaInfo;
+
+    public LdapDirectoryStore(IOptions<DirectoryOptions> options, ILogger<LdapDirectoryStore> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _factory = new LdapConnectionFactory(_options);
+        _pool = new LdapConnectionPool(_factory, _options, logger);
+        _lookup = new EntryLookup(_options, _factory.Endpoint);
+        _tokenAttribute = new TokenAttributeWriter(_options.EnrollmentTokenAttribute, _raceWindow);
+        _metaInfo = new MetaInfoRevocationWriter(_options, _raceWindow, logger);
+    }
+
+    /// <inheritdoc cref="RaceWindow"/>
+    internal Action<string>? BetweenReadAndModify
+    {
+        get => _raceWindow.Hook;
+        set => _raceWindow.Hook = value;
+    }
+
+    private bool RevocationInMetaInfo => _options.RevocationTokenAttribute == RevocationTokenAttribute.MetaInfo;
+
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
+    {
+        CheckUid(uid);
+        CheckToken(token);
+        var operation = $"Storing the enrollment token of uid '{uid}'";
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
+            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation));
+    }
+
+    public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
+    {
+        CheckUid(uid);
+        var operation = $"Clearing the enrollment token of uid '{uid}'";
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, cancellationToken, connection =>
+            _tokenAttribute.Remove(connection, _lookup.FindUser(connection, uid, _tokenAttribute.Attribute), DirectoryFailure.UnknownUid, operation));
+    }
+
+    public Task<DirectoryRead> ReadEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
+    {
+        CheckUid(uid);
+        return ReadAsync($"Reading the enrollment token of uid '{uid}'", _options.PeopleBase, DirectoryFailure.UnknownUid, cancellationToken,
+            connection => _tokenAttribute.Read(_lookup.FindUser(connection, uid, _tokenAttribute.Attribute)));
+    }
+
+    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default)
+    {
+        var dn = _lookup.RecordDn(serial);
+        CheckToken(token);
+        var operation = $"Storing the revocation token of serial {serial.Decimal}";
+        Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
+            ? connection => _metaInfo.Replace(connection, dn, token, operation)
+            : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token,
+                DirectoryFailure.UnknownSerial, operation);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, cancellationToken, attempt);
+    }
+
+    public Task<DirectoryWrite> ClearRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
+    {
+        var dn = _lookup.RecordDn(serial);
+        var operation = $"Clearing the revocation token of serial {serial.Decimal}";
+        Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
+            ? connection => MetaInfoRevocationWriter.Remove(connection, dn, operation)
+            : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute),
+                DirectoryFailure.UnknownSerial, operation);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, cancellationToken, attempt);
+    }
+
+    public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
+    {
+        var dn = _lookup.RecordDn(serial);
+        return ReadAsync($"Reading the revocation token of serial {serial.Decimal}", dn, DirectoryFailure.UnknownSerial, cancellationToken,
+            connection => RevocationInMetaInfo
+                ? MetaInfoRevocationWriter.Read(connection, dn)
+                : _tokenAttribute.Read(EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute)));
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        await ReadAsync("Checking the directory", null, DirectoryFailure.Misconfigured, cancellationToken, connection =>
+        {
+            if (RevocationInMetaInfo) CheckPostReadSupport(connection);
+            _lookup.CheckBase(connection, _options.PeopleBase, "PeopleBase");
+            _lookup.CheckBase(connection, _options.CertificateRepositoryBase, "CertificateRepositoryBase");
+            return true;
+        }).ConfigureAwait(false);
+    }
+
+    private void CheckPostReadSupport(LdapConnection connection)
+    {
+        var rootDse = LdapOperations.Search(connection, new SearchRequest("", LdapOperations.AnyObjectFilter, SearchScope.Base, SupportedControlAttribute));
+        var controls = rootDse.Entries.Count == 0 ? [] : LdapValues.Strings(rootDse.Entries[0], SupportedControlAttribute);
+        if (!controls.Contains(PostReadControl.Oid, StringComparer.Ordinal))
+        {
+            throw new DirectoryException(DirectoryFailure.Misconfigured,
+                $"The server at {_factory.Endpoint} does not list the LDAP Post-Read control ({PostReadControl.Oid}, RFC 4527) in its root DSE; "
+                + $"the revocation writer needs it to keep exactly one {RevocationTokenValues.Key} value when writers race.");
+        }
+    }
+
+    /// <summary>
+    /// Runs one read-modify attempt per pooled lease; when another writer raced it, waits a little
+    /// (jittered, so racers spread out) and tries again with a fresh read.
+    /// </summary>
+    private async Task<DirectoryWrite> WriteWithRetriesAsync(string operation, string dn, DirectoryFailure missing, string? redact,
+        CancellationToken cancellationToken, Func<LdapConnection, WriteAttempt> attempt)
+    {
+        var attempts = _options.MaxConcurrencyRetries + 1;
+        var lastCode = 0;
+        for (var i = 1; i <= attempts; i++)
+        {
+            WriteAttempt outcome;
+            try
+            {
+                outcome = await _pool.RunAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DirectoryOperationException or LdapException)
+            {
+                throw LdapFailures.Classify(e, operation, dn, missing, redact);
+            }
+            if (outcome.Result is { } result)
+                return result with { Attempts = i };
+            lastCode = outcome.ConflictCode;
+            DirectoryLog.WriteConflict(_logger, operation, lastCode, i, attempts);
+            if (i < attempts)
+                await Task.Delay(Backoff(i), cancellationToken).ConfigureAwait(false);
+        }
+        DirectoryLog.WriteGaveUp(_logger, operation, attempts);
+        throw new DirectoryException(DirectoryFailure.Conflict,
+            $"{operation} on '{dn}' failed: other writers changed the entry {attempts} times in a row "
+            + $"({DirectoryOptions.SectionName}:MaxConcurrencyRetries is {_options.MaxConcurrencyRetries}); last LDAP result {lastCode} ({LdapFailures.NameOf(lastCode)}).",
+            dn, lastCode);
+    }
+
+    private async Task<T> ReadAsync<T>(string operation, string? dn, DirectoryFailure missing, CancellationToken cancellationToken, Func<LdapConnection, T> read)
+    {
+        try
+        {
+            return await _pool.RunAsync(read, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DirectoryOperationException or LdapException)
+        {
+            throw LdapFailures.Classify(e, operation, dn, missing);
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(MaxBackoffMilliseconds, BackoffStepMilliseconds << Math.Min(attempt, MaxBackoffShift));
+        return TimeSpan.FromMilliseconds(Random.Shared.Next(1, ceiling + 1));
+    }
+
+    private static void CheckUid(string uid)
+    {
+        if (UidSyntax.Validate(uid) is { } error)
+            throw new DirectoryException(DirectoryFailure.InvalidUid, error);
+    }
+
+    /// <summary>The CA decodes single-line standard base64 reliably (cmc-shared-token.md, "Token format"); anything else is a caller bug.</summary>
+    private static void CheckToken(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length == 0 || token.Length > MaxTokenLength)
+            throw new ArgumentException($"A token is 1 to {MaxTokenLength} characters; this one has {token.Length}.", nameof(token));
+        var bad = token.AsSpan().IndexOfAnyExcept(Base64Alphabet);
+        if (bad >= 0)
+            throw new ArgumentException($"A token is single-line standard base64; character {bad + 1} is not (U+{(int)token[bad]:X4}).", nameof(token));
+    }
+
+    public void Dispose()
+    {
+        _pool.Dispose();
+        _factory.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+using SharedSecretWorker.Contracts.Requests;
+
+namespace SharedSecretWorker.Processing;
+
+/// <summary>
+/// One delivered request as processing sees it: the broker adapter copies it out of the client's
+/// buffers (RabbitMQ.Client 7 only guarantees the body while its handler runs, and the job
+/// outlives the handler) into plain values, so that nothing here knows the broker's types.
+/// </summary>
+public sealed class InboundMessage
+{
+    /// <summary>The lane (queue) it was consumed from.</summary>
+    public required Lane Lane { get; init; }
+
+    /// <summary>The queue it was consumed from.</summary>
+    public required string Queue { get; init; }
+
+    /// <summary>The exchange it was published to, when known (messaging.destination.name of its span).</summary>
+    public string? Exchange { get; init; }
+
+    /// <summary>The broker's delivery tag on its channel (a span attribute; the acknowledgement is the adapter's).</summary>
+    public ulong DeliveryTag { get; init; }
+
+    /// <summary>True when the broker delivered it before (a crash or hand-back, not a failed attempt).</summary>
+    public bool Redelivered { get; init; }
+
+    /// <summary>Its routing key.</summary>
+    public required string RoutingKey { get; init; }
+
+    /// <summary>The body, copied.</summary>
+    public required byte[] Body { get; init; }
+
+    /// <summary>AMQP message_id.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>AMQP user_id, which the broker validated against the publishing connection's user.</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>
+    /// True when <see cref="UserId"/> is the worker's own broker user: the message is a copy the
+    /// worker made (a delayed delivery), so its attempt and producer headers can be trusted.
+    /// </summary>
+    public bool IsWorkerCopy { get; init; }
+
+    /// <summary>AMQP timestamp, when the producer set one.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>The message's headers as the broker delivered them.</summary>
+    public IReadOnlyDictionary<string, object?> Headers { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>A header as text (AMQP strings arrive as byte arrays).</summary>
+    public string? HeaderText(string name) => Headers.TryGetValue(name, out var value) ? value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        string text => text,
+        null => null,
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    } : null;
+
+    /// <summary>A header as a whole number, or null.</summary>
+    public long? HeaderNumber(string name) => Headers.TryGetValue(name, out var value) ? value switch
+    {
+        int i => i,
+        long l => l,
+        short s => s,
+        byte b => b,
+        byte[] bytes when long.TryParse(Encoding.ASCII.GetString(bytes), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    } : null;
+}
