@@ -34,7 +34,7 @@ internal static class LdapModifyStreams
             chunks.Add(path);
         }
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(chunks.Select(chunk => ChildProcess.RunCheckedAsync("ldapmodify", BindArguments(stack).Append("-f").Append(chunk), cancellationToken)));
+        await Task.WhenAll(chunks.Select(async chunk => (await ProcessRun.RunAsync("ldapmodify", BindArguments(stack).Append("-f").Append(chunk), timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).EnsureSuccess()));
         return clock.Elapsed;
     }
 

@@ -19,12 +19,12 @@ internal static class ManualWay
             var clock = Stopwatch.StartNew();
             var tokenFile = Path.Combine(work, $"manual-{i}.token");
             // --generate shows the passphrase once on standard error: never repeated here, not even in an error.
-            var (code, _) = await ChildProcess.RunAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], cancellationToken);
+            var code = (await ProcessRun.RunAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).ExitCode;
             if (code != 0) throw new InvalidOperationException($"shrtok token exited with {code} (its standard error is not shown: it may hold the passphrase).");
             var ldif = Path.Combine(work, $"manual-{i}.ldif");
             var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
             await File.WriteAllTextAsync(ldif, LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), token), cancellationToken);
-            await ChildProcess.RunCheckedAsync("ldapmodify", LdapModifyStreams.BindArguments(stack).Append("-f").Append(ldif), cancellationToken);
+            (await ProcessRun.RunAsync("ldapmodify", LdapModifyStreams.BindArguments(stack).Append("-f").Append(ldif), timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).EnsureSuccess();
             times.Add(clock.Elapsed);
             File.Delete(tokenFile);
         }
