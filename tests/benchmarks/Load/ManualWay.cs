@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharedSecretWorker.Benchmarks.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Load;
 
@@ -11,7 +12,7 @@ namespace SharedSecretWorker.Benchmarks.Load;
 internal static class ManualWay
 {
     /// <summary>Wall time per user, for <paramref name="users"/> users (user0001…).</summary>
-    public static async Task<List<TimeSpan>> RunAsync(StackFile stack, string shrtokDll, string work, int users, CancellationToken cancellationToken)
+    public static async Task<List<TimeSpan>> RunAsync(StackEnvironment stack, string shrtokDll, string work, int users, CancellationToken cancellationToken)
     {
         var times = new List<TimeSpan>(users);
         for (var i = 1; i <= users; i++)
