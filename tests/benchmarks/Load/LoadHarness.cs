@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Benchmarks.Lanes;
 using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tokens;
 
