@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>
-/// The shared test vectors (../shared/vectors beside the repository): tokens made by an independent
-/// implementation of CMCSharedToken's format. Absent vectors fail the test; nothing is skipped.
+/// The test vectors (tests/shared/vectors, copied beside the test binaries as <c>vectors/</c>): tokens
+/// made by an independent implementation of CMCSharedToken's format. Absent vectors fail the test;
+/// nothing is skipped.
 /// </summary>
 internal static class TestVectors
 {
@@ -40,12 +41,9 @@ internal static class TestVectors
 
     private static string Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "vectors");
-            if (File.Exists(Path.Combine(candidate, "tokens.json"))) return candidate;
-        }
+        var folder = Path.Combine(AppContext.BaseDirectory, "vectors");
+        if (File.Exists(Path.Combine(folder, "tokens.json"))) return folder;
         throw new InvalidOperationException(
-            $"The test vectors (shared/vectors/tokens.json, beside the repository) were not found above {AppContext.BaseDirectory}; they are required.");
+            $"The test vectors ({Path.Combine(folder, "tokens.json")}) are missing: the test project copies tests/shared/vectors there when it builds.");
     }
 }

@@ -2,7 +2,7 @@ using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Shared;
 
-/// <summary>One entry of shared/vectors/tokens.json.</summary>
+/// <summary>One entry of tests/shared/vectors/tokens.json.</summary>
 internal sealed record TokenVector(string Name, string KeyWrapName, string Passphrase, string Token, string TokenMultiLine)
 {
     public KeyWrap KeyWrap => KeyWrapName switch

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Directory;
 
@@ -49,7 +50,7 @@ internal sealed class DirectoryHarness : IHarness
             }
         }
 
-        var stack = StackFile.Load(envPath);
+        var stack = StackEnvironment.Load(envPath);
         var work = Path.Combine(Path.GetTempPath(), "shrtok-directory-bench-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(work);
         try
@@ -105,7 +106,7 @@ internal sealed class DirectoryHarness : IHarness
 
     private static TimeSpan Median(List<TimeSpan> runs) => runs.Order().ElementAt(runs.Count / 2);
 
-    private static string BuildLdif(int writes, StackFile stack) =>
+    private static string BuildLdif(int writes, StackEnvironment stack) =>
         string.Concat(Enumerable.Range(1, writes).Select(i =>
             LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), Convert.ToBase64String(RandomNumberGenerator.GetBytes(TokenBytes)))));
 
@@ -124,7 +125,7 @@ internal sealed class DirectoryHarness : IHarness
         return targets;
     }
 
-    private static async Task<TimeSpan> RunStoreAsync(StackFile stack, List<(string Uid, string Token, string Record)> targets, int connections, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> RunStoreAsync(StackEnvironment stack, List<(string Uid, string Token, string Record)> targets, int connections, CancellationToken cancellationToken)
     {
         var options = new DirectoryOptions
         {

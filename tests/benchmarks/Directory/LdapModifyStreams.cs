@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Directory;
 
@@ -20,11 +21,11 @@ internal static class LdapModifyStreams
             .ToString();
 
     /// <summary>The stack's people entry of user number <paramref name="number"/> (user0001...).</summary>
-    public static string PersonDn(StackFile stack, int number) =>
+    public static string PersonDn(StackEnvironment stack, int number) =>
         string.Create(CultureInfo.InvariantCulture, $"uid=user{number:0000},{stack.Get("STACK_PEOPLE_BASE")}");
 
     /// <summary>Applies <paramref name="records"/> over <paramref name="streams"/> ldapmodify processes at once; the wall time.</summary>
-    public static async Task<TimeSpan> RunAsync(StackFile stack, string work, IReadOnlyList<string> records, int streams, CancellationToken cancellationToken)
+    public static async Task<TimeSpan> RunAsync(StackEnvironment stack, string work, IReadOnlyList<string> records, int streams, CancellationToken cancellationToken)
     {
         var chunks = new List<string>();
         for (var s = 0; s < streams; s++)
@@ -34,11 +35,11 @@ internal static class LdapModifyStreams
             chunks.Add(path);
         }
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(chunks.Select(chunk => ChildProcess.RunCheckedAsync("ldapmodify", BindArguments(stack).Append("-f").Append(chunk), cancellationToken)));
+        await Task.WhenAll(chunks.Select(async chunk => (await ProcessRun.RunAsync("ldapmodify", BindArguments(stack).Append("-f").Append(chunk), timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).EnsureSuccess()));
         return clock.Elapsed;
     }
 
     /// <summary>ldapmodify's connection and bind arguments (the password from its file, never on the command line).</summary>
-    public static IEnumerable<string> BindArguments(StackFile stack) =>
+    public static IEnumerable<string> BindArguments(StackEnvironment stack) =>
         ["-x", "-H", stack.Get("STACK_LDAP_URL"), "-D", stack.Get("STACK_LDAP_WORKER_DN"), "-y", stack.Get("STACK_LDAP_WORKER_PASSWORD_FILE")];
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using RabbitMQ.Client;
 using SharedSecretWorker.Processing;
-using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Lanes;
@@ -65,7 +64,9 @@ internal sealed class LanesHarness : IHarness
         var prefix = "shrtok.lanes" + Guid.NewGuid().ToString("N")[..8];
         var work = Path.Combine(Path.GetTempPath(), prefix);
         System.IO.Directory.CreateDirectory(work);
-        var configuration = Configuration(stack, prefix);
+        // The stack's configuration with this run's own exchanges and queues (production retry delays:
+        // DeleteTopologyAsync removes the retry queues they name).
+        var configuration = WorkerUnderTest.StackConfiguration(stack, prefix);
         if (concurrency is not null) configuration["Worker:MaxConcurrency"] = concurrency;
         var batchId = "lanes-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         try
@@ -169,25 +170,6 @@ internal sealed class LanesHarness : IHarness
             .Where(f => f.Length >= 7 && f[4] != "stored")
             .GroupBy(f => $"{f[4]} {f[5]}")
             .Select(g => $"lanes: {g.Count()} rows {g.Key}, e.g. {g.First()[0]}: {string.Join(",", g.First()[6..])}");
-    }
-
-    /// <summary>The worker's stack configuration (worker.env) with this run's own exchanges and queues.</summary>
-    private static Dictionary<string, string?> Configuration(StackEnvironment stack, string prefix)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in stack.WorkerEnvironment())
-            if (key.Contains("__", StringComparison.Ordinal)) settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-        settings["Topology:RequestsExchange"] = prefix + ".requests";
-        settings["Topology:InteractiveQueue"] = prefix + ".requests.interactive";
-        settings["Topology:BulkQueue"] = prefix + ".requests.bulk";
-        settings["Topology:ResultsExchange"] = prefix + ".results";
-        settings["Topology:NoticesExchange"] = prefix + ".notices";
-        settings["Topology:DeadLetterExchange"] = prefix + ".dead-letter";
-        settings["Topology:DeadLetterQueue"] = prefix + ".dead";
-        settings["Topology:RetryExchange"] = prefix + ".retry";
-        settings["Topology:RetryQueuePrefix"] = prefix + ".retry";
-        settings["Telemetry:PrometheusEndpoint"] = ""; // another worker may hold the default port
-        return settings;
     }
 
     private static async Task DeleteTopologyAsync(StackEnvironment stack, string prefix)

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Benchmarks.Lanes;
 using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tokens;
 
@@ -66,7 +63,7 @@ internal sealed class LoadHarness : IHarness
         }
         total = Math.Max(total, requests);
 
-        var stack = StackFile.Load(null);
+        var stack = StackEnvironment.Load(null);
         var work = Path.Combine(Path.GetTempPath(), "shrtok-load-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(work);
         try
@@ -138,7 +135,7 @@ internal sealed class LoadHarness : IHarness
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"load: people {LanePeople.Uid(1)}..{LanePeople.Uid(requests)} ({added} added now)"));
 
         await using var observer = await WorkerUnderTest.ObserveAsync();
-        var port = FreePort();
+        var port = FreePort.Next();
         var metricsUrl = $"http://127.0.0.1:{port}/metrics";
         overrides["Telemetry:PrometheusEndpoint"] = metricsUrl;
         var configuration = observer.Configuration(overrides);
@@ -301,7 +298,7 @@ internal sealed class LoadHarness : IHarness
 
     private sealed record Ceiling(int Streams, double Rate, double DirectoryCpuMs, List<(int Streams, double Rate)> All);
 
-    private static async Task<Ceiling> RunCeilingAsync(StackFile stack, string work, int writes, int[] streams, CancellationToken cancellationToken)
+    private static async Task<Ceiling> RunCeilingAsync(StackEnvironment stack, string work, int writes, int[] streams, CancellationToken cancellationToken)
     {
         // Tokens of a real token's size (RSA-3072 wrap), so that the server writes what it will in production.
         var encryptor = new SoftwareTokenEncryptor(IssuanceProtectionKey.FromFile(stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "issuance protection certificate"), KeyWrap.Pkcs1);
@@ -330,13 +327,6 @@ internal sealed class LoadHarness : IHarness
         var build = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(stack.RepositoryRoot, "src", "ShrTok", "bin", build, "net10.0", "shrtok.dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is not built: build the solution first.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string LoadAverage()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SharedSecretWorker.Benchmarks.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Load;
 
@@ -11,7 +12,7 @@ namespace SharedSecretWorker.Benchmarks.Load;
 internal static class ManualWay
 {
     /// <summary>Wall time per user, for <paramref name="users"/> users (user0001…).</summary>
-    public static async Task<List<TimeSpan>> RunAsync(StackFile stack, string shrtokDll, string work, int users, CancellationToken cancellationToken)
+    public static async Task<List<TimeSpan>> RunAsync(StackEnvironment stack, string shrtokDll, string work, int users, CancellationToken cancellationToken)
     {
         var times = new List<TimeSpan>(users);
         for (var i = 1; i <= users; i++)
@@ -19,12 +20,12 @@ internal static class ManualWay
             var clock = Stopwatch.StartNew();
             var tokenFile = Path.Combine(work, $"manual-{i}.token");
             // --generate shows the passphrase once on standard error: never repeated here, not even in an error.
-            var (code, _) = await ChildProcess.RunAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], cancellationToken);
+            var code = (await ProcessRun.RunAsync("dotnet", [shrtokDll, "token", "--cert", stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "--generate", "-o", tokenFile], timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).ExitCode;
             if (code != 0) throw new InvalidOperationException($"shrtok token exited with {code} (its standard error is not shown: it may hold the passphrase).");
             var ldif = Path.Combine(work, $"manual-{i}.ldif");
             var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
             await File.WriteAllTextAsync(ldif, LdapModifyStreams.Record(LdapModifyStreams.PersonDn(stack, i), token), cancellationToken);
-            await ChildProcess.RunCheckedAsync("ldapmodify", LdapModifyStreams.BindArguments(stack).Append("-f").Append(ldif), cancellationToken);
+            (await ProcessRun.RunAsync("ldapmodify", LdapModifyStreams.BindArguments(stack).Append("-f").Append(ldif), timeout: Timeout.InfiniteTimeSpan, cancellationToken: cancellationToken)).EnsureSuccess();
             times.Add(clock.Elapsed);
             File.Delete(tokenFile);
         }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Publishing;
 
@@ -21,7 +21,7 @@ internal sealed class SealHarness : IHarness
 
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var stack = StackFile.Load(null);
+        var stack = StackEnvironment.Load(null);
         using var sealer = new PassphraseSealer(new Dictionary<string, X509Certificate2>
         {
             ["email"] = X509CertificateLoader.LoadCertificateFromFile(stack.Get("STACK_CHANNEL_EMAIL_CERT")),

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Tokens;
 using SharedSecretWorker.Tokens.Pkcs11;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Tokens;
 
@@ -49,7 +50,7 @@ internal sealed class TokensHarness : IHarness
                     return 2;
             }
         }
-        var stack = StackFile.Load(envPath);
+        var stack = StackEnvironment.Load(envPath);
         // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize; .NET's SetEnvironmentVariable does not reach it.
         NativeSetEnv("SOFTHSM2_CONF", stack.Get("STACK_SOFTHSM2_CONF"));
         var certificate = IssuanceProtectionKey.FromFile(stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "STACK_ISSUANCE_PROTECTION_CERT");
@@ -84,7 +85,7 @@ internal sealed class TokensHarness : IHarness
         return 0;
     }
 
-    private static async Task MeasureAsync(string name, KeyWrap keyWrap, string sessions, ITokenEncryptor encryptor, int callers, TimeSpan duration, StackFile stack, CancellationToken cancellationToken)
+    private static async Task MeasureAsync(string name, KeyWrap keyWrap, string sessions, ITokenEncryptor encryptor, int callers, TimeSpan duration, StackEnvironment stack, CancellationToken cancellationToken)
     {
         var generator = new PassphraseGenerator(encryptor, PassphraseLength, 0);
         // Warm-up: the first call opens sessions and JITs the path; it is also the correctness check.

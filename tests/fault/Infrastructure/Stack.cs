@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Tests.Fault.Infrastructure;
@@ -13,15 +12,8 @@ public static class Stack
     private static async Task RunAsync(string verb, string service)
     {
         var script = Path.Combine(StackEnvironment.Load().RepositoryRoot, "deploy", "local", "stack");
-        using var process = Process.Start(new ProcessStartInfo(script, [verb, service])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"stack {verb} {service} failed ({process.ExitCode}): {await output}{await error}");
+        var run = await ProcessRun.RunAsync(script, [verb, service], timeout: Timeout.InfiniteTimeSpan);
+        if (run.ExitCode != 0)
+            throw new InvalidOperationException($"stack {verb} {service} failed ({run.ExitCode}): {run.OutText}{run.Error}");
     }
 }

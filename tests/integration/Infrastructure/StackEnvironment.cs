@@ -28,6 +28,9 @@ public sealed class StackEnvironment
     /// <summary>The stack's environment, read once per test run.</summary>
     public static StackEnvironment Load() => Shared.Value;
 
+    /// <summary>The stack's environment from <paramref name="path"/> (a stack.env), or the one <see cref="Load()"/> finds when null.</summary>
+    public static StackEnvironment Load(string? path) => path is null ? Load() : Read(path);
+
     /// <summary>A required variable; a missing one fails the test with the reason.</summary>
     public string Get(string name) =>
         _values.TryGetValue(name, out var value) && value.Length > 0
@@ -54,10 +57,12 @@ public sealed class StackEnvironment
     /// <summary>The text of a file the stack names by variable (a password file, for example), without its line ending.</summary>
     public string ReadFile(string name) => File.ReadAllText(Get(name)).TrimEnd('\r', '\n');
 
-    private static StackEnvironment Read()
+    private static StackEnvironment Read() => Read(null);
+
+    private static StackEnvironment Read(string? file)
     {
         var root = FindRepositoryRoot();
-        var file = Environment.GetEnvironmentVariable(PathVariable);
+        if (string.IsNullOrEmpty(file)) file = Environment.GetEnvironmentVariable(PathVariable);
         if (string.IsNullOrEmpty(file)) file = Path.Combine(root, "deploy", "local", ".state", "stack.env");
         if (!File.Exists(file))
             throw new InvalidOperationException($"The local stack is not up: {file} does not exist. Run deploy/local/stack up (tests/run does it for you).");

@@ -75,30 +75,41 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     /// <summary>The worker configuration for the stack (worker.env) plus this instance's topology names.</summary>
     public Dictionary<string, string?> Configuration(IReadOnlyDictionary<string, string?> overrides)
     {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in _stack.WorkerEnvironment())
-        {
-            if (key.Contains("__", StringComparison.Ordinal)) settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
-        }
-        settings["Topology:RequestsExchange"] = RequestsExchange;
-        settings["Topology:InteractiveQueue"] = Prefix + ".requests.interactive";
-        settings["Topology:BulkQueue"] = Prefix + ".requests.bulk";
-        settings["Topology:ResultsExchange"] = ResultsExchange;
-        settings["Topology:NoticesExchange"] = NoticesExchange;
-        settings["Topology:DeadLetterExchange"] = Prefix + ".dead-letter";
-        settings["Topology:DeadLetterQueue"] = DeadLetterQueue;
-        settings["Topology:RetryExchange"] = Prefix + ".retry";
-        settings["Topology:RetryQueuePrefix"] = Prefix + ".retry";
+        var settings = StackConfiguration(_stack, Prefix);
         // Named after the topology, so that a fault test can find this worker's connection.
         settings["RabbitMq:ClientName"] = WorkerConnectionName;
         // Short delays so that retry tests finish quickly; the attempts are what matters.
         for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
         settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
         settings["Worker:ShutdownGrace"] = "00:00:10";
+        foreach (var (key, value) in overrides) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>
+    /// The worker configuration for <paramref name="stack"/> (its worker.env, keys with ':') with the
+    /// exchanges and queues named after <paramref name="prefix"/>, and no HTTP listener. The rest
+    /// (retry delays, grace periods) is as worker.env and the defaults have it.
+    /// </summary>
+    public static Dictionary<string, string?> StackConfiguration(StackEnvironment stack, string prefix)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in stack.WorkerEnvironment())
+        {
+            if (key.Contains("__", StringComparison.Ordinal)) settings[key.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        settings["Topology:RequestsExchange"] = prefix + ".requests";
+        settings["Topology:InteractiveQueue"] = prefix + ".requests.interactive";
+        settings["Topology:BulkQueue"] = prefix + ".requests.bulk";
+        settings["Topology:ResultsExchange"] = prefix + ".results";
+        settings["Topology:NoticesExchange"] = prefix + ".notices";
+        settings["Topology:DeadLetterExchange"] = prefix + ".dead-letter";
+        settings["Topology:DeadLetterQueue"] = prefix + ".dead";
+        settings["Topology:RetryExchange"] = prefix + ".retry";
+        settings["Topology:RetryQueuePrefix"] = prefix + ".retry";
         // No HTTP listener (metrics, /healthz): several workers run at once and would all want port
         // 9464. Telemetry tests set a free port of their own.
         settings["Telemetry:PrometheusEndpoint"] = "";
-        foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }
 

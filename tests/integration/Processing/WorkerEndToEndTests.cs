@@ -39,18 +39,10 @@ public sealed class WorkerEndToEndTests
         try
         {
             await File.WriteAllBytesAsync(sealedFile, Convert.FromBase64String(notice.SealedPassphrase));
-            var start = new System.Diagnostics.ProcessStartInfo("openssl",
-                ["cms", "-decrypt", "-inform", "DER", "-in", sealedFile, "-inkey", stack.Get("STACK_CHANNEL_EMAIL_KEY"), "-recip", stack.Get("STACK_CHANNEL_EMAIL_CERT")])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var openssl = System.Diagnostics.Process.Start(start)!;
-            var output = await openssl.StandardOutput.ReadToEndAsync();
-            var error = await openssl.StandardError.ReadToEndAsync();
-            await openssl.WaitForExitAsync();
-            Assert.True(openssl.ExitCode == 0, $"openssl cms -decrypt failed: {error}");
-            return output;
+            var openssl = await ProcessRun.RunAsync("openssl",
+                ["cms", "-decrypt", "-inform", "DER", "-in", sealedFile, "-inkey", stack.Get("STACK_CHANNEL_EMAIL_KEY"), "-recip", stack.Get("STACK_CHANNEL_EMAIL_CERT")]);
+            Assert.True(openssl.ExitCode == 0, $"openssl cms -decrypt failed: {openssl.Error}");
+            return openssl.OutText;
         }
         finally
         {

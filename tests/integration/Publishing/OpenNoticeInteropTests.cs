@@ -29,7 +29,7 @@ public sealed class OpenNoticeInteropTests(OpenSslChannels channels) : IClassFix
         var noticeFile = Path.Combine(channels.Directory, "notice.json");
         File.WriteAllBytes(noticeFile, MessageJson.ToUtf8(notice));
 
-        var run = RunCli("open-notice", "--key", channels.SmsKey, "--cert", channels.SmsCertificate, noticeFile);
+        var run = CliRun.Of("open-notice", "--key", channels.SmsKey, "--cert", channels.SmsCertificate, noticeFile);
         var sealedFile = Path.Combine(channels.Directory, "notice-sealed.der");
         using (var json = JsonDocument.Parse(File.ReadAllBytes(noticeFile)))
             File.WriteAllBytes(sealedFile, Convert.FromBase64String(json.RootElement.GetProperty("sealedPassphrase").GetString()!));
@@ -45,7 +45,7 @@ public sealed class OpenNoticeInteropTests(OpenSslChannels channels) : IClassFix
         var noticeFile = Path.Combine(channels.Directory, "notice-email.json");
         File.WriteAllBytes(noticeFile, MessageJson.ToUtf8(SealedNotice(channels.EmailCertificate, "email", Passphrase)));
 
-        var run = RunCli("open-notice", "--key", channels.SmsKey, "--cert", channels.SmsCertificate, noticeFile);
+        var run = CliRun.Of("open-notice", "--key", channels.SmsKey, "--cert", channels.SmsCertificate, noticeFile);
 
         Assert.Equal(Cli.ExitFailed, run.ExitCode);
         Assert.Contains("wrong key", run.Error, StringComparison.Ordinal);
@@ -93,23 +93,5 @@ public sealed class OpenNoticeInteropTests(OpenSslChannels channels) : IClassFix
             new DeliveryTarget(channel, "+15550100"));
         return DeliveryNotice.For(request, "cn=6699,ou=certificateRepository,ou=ca,dc=example,dc=com",
             TokenDigest.Sha256Hex("token"), DateTimeOffset.UtcNow, sealer.SealToBase64(channel, Encoding.ASCII.GetBytes(passphrase)));
-    }
-
-    private static (int ExitCode, string Out, string Error) RunCli(params string[] args)
-    {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-            return (Cli.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
     }
 }

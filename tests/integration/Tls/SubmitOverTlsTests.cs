@@ -24,8 +24,8 @@ public sealed class SubmitOverTlsTests
         // test topology's shrtok.* names).
         var settings = worker.Configuration(TlsSettings.Overrides());
 
-        var (exit, output, error) = RunCli(settings,
-            "submit", "enrollment", "--uid", uid, "--channel", "email", "--address", uid + "@example.com", "--wait", "--timeout", "00:01:00");
+        var (exit, output, error) = CliRun.Run(
+            ["submit", "enrollment", "--uid", uid, "--channel", "email", "--address", uid + "@example.com", "--wait", "--timeout", "00:01:00"], settings: settings);
 
         Assert.True(exit == Cli.ExitOk, $"exit {exit}: {error}");
         var result = JsonSerializer.Deserialize(output.Trim(), MessageJsonContext.Default.ResultMessage)!;
@@ -42,31 +42,9 @@ public sealed class SubmitOverTlsTests
         await using var worker = await WorkerUnderTest.ObserveAsync();
         var settings = worker.Configuration(TlsSettings.Overrides(brokerCaFile: wrong.PemFile));
 
-        var (exit, _, error) = RunCli(settings, "submit", "enrollment", "--uid", "jdoe", "--channel", "email", "--address", "jdoe@example.com");
+        var (exit, _, error) = CliRun.Run(["submit", "enrollment", "--uid", "jdoe", "--channel", "email", "--address", "jdoe@example.com"], settings: settings);
 
         Assert.Equal(Cli.ExitFailed, exit);
         Assert.Contains("RabbitMq:CaFile", error, StringComparison.Ordinal);
-    }
-
-    private static (int ExitCode, string Out, string Error) RunCli(IReadOnlyDictionary<string, string?> settings, params string[] args)
-    {
-        var variables = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
-        var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
-            Console.SetOut(output);
-            Console.SetError(error);
-            return (Cli.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-            foreach (var (name, value) in saved) Environment.SetEnvironmentVariable(name, value);
-        }
     }
 }

@@ -46,7 +46,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     [Fact]
     public void Prints_the_passphrase_and_nothing_else()
     {
-        var run = Run(null, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, _noticeFile);
+        var run = CliRun.Of("open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, _noticeFile);
 
         Assert.Equal((Cli.ExitOk, Passphrase + Environment.NewLine, ""), (run.ExitCode, run.Out, run.Error));
     }
@@ -54,7 +54,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     [Fact]
     public void Reads_the_notice_from_standard_input()
     {
-        var run = Run(Encoding.UTF8.GetString(_noticeJson), "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, "-");
+        var run = CliRun.OfWithInput(_noticeJson, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, "-");
 
         Assert.Equal((Cli.ExitOk, Passphrase + Environment.NewLine), (run.ExitCode, run.Out));
     }
@@ -62,7 +62,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     [Fact]
     public void Another_channels_key_exits_1_and_says_wrong_key()
     {
-        var run = Run(null, "open-notice", "--key", _sms.KeyFile, "--cert", _sms.CertificateFile, _noticeFile);
+        var run = CliRun.Of("open-notice", "--key", _sms.KeyFile, "--cert", _sms.CertificateFile, _noticeFile);
 
         Assert.Equal(Cli.ExitFailed, run.ExitCode);
         Assert.Contains("shrtok open-notice: wrong key:", run.Error, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     {
         var file = Write("notice.txt", "sealedPassphrase: MIIB"u8.ToArray());
 
-        var run = Run(null, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
+        var run = CliRun.Of("open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains($"the notice '{file}' is not JSON", run.Error, StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
         var result = ResultMessage.Cleared(new WorkRequest(RequestKind.Clear, "c1", null, "jdoe", null, null), "uid=jdoe", 1, DateTimeOffset.UtcNow);
         var file = Write("result.json", MessageJson.ToUtf8(result));
 
-        var run = Run(null, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
+        var run = CliRun.Of("open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains("has no sealedPassphrase: it is not a delivery notice", run.Error, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     {
         var file = Write("odd.json", Encoding.UTF8.GetBytes(json));
 
-        var run = Run(null, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
+        var run = CliRun.Of("open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, file);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains(fragment, run.Error, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     {
         var missing = Path.Combine(_dir, "absent.json");
 
-        var run = Run(null, "open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, missing);
+        var run = CliRun.Of("open-notice", "--key", _email.KeyFile, "--cert", _email.CertificateFile, missing);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains($"cannot read the notice '{missing}': the file does not exist", run.Error, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     [Fact]
     public void A_key_that_does_not_match_the_certificate_exits_2()
     {
-        var run = Run(null, "open-notice", "--key", _sms.KeyFile, "--cert", _email.CertificateFile, _noticeFile);
+        var run = CliRun.Of("open-notice", "--key", _sms.KeyFile, "--cert", _email.CertificateFile, _noticeFile);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains("does not belong to the certificate", run.Error, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class OpenNoticeCommandTests : IDisposable
     [Fact]
     public void A_missing_option_exits_2()
     {
-        var run = Run(null, "open-notice", "--cert", _email.CertificateFile, _noticeFile);
+        var run = CliRun.Of("open-notice", "--cert", _email.CertificateFile, _noticeFile);
 
         Assert.Equal(Cli.ExitUsage, run.ExitCode);
         Assert.Contains("--key", run.Error, StringComparison.Ordinal);
@@ -142,26 +142,5 @@ public sealed class OpenNoticeCommandTests : IDisposable
         var path = Path.Combine(_dir, name);
         File.WriteAllBytes(path, content);
         return path;
-    }
-
-    private static (int ExitCode, string Out, string Error) Run(string? input, params string[] args)
-    {
-        var (oldOut, oldError, oldIn) = (Console.Out, Console.Error, Console.In);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        try
-        {
-            Console.SetOut(output);
-            Console.SetError(error);
-            if (input is not null) Console.SetIn(new StringReader(input));
-            var exit = Cli.Run(args);
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-            Console.SetIn(oldIn);
-        }
     }
 }

@@ -15,7 +15,7 @@ public sealed partial class AlertRuleTests
     [Fact]
     public void Promtool_accepts_the_rules()
     {
-        var run = ToolRun.Of("promtool", "prometheus", PrometheusDirectory, "check", "rules", "shared-secret-worker.rules.yml");
+        var run = ProcessRun.Run(ProcessRun.Tool("promtool", "prometheus"), ["check", "rules", "shared-secret-worker.rules.yml"], workingDirectory: PrometheusDirectory);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("SUCCESS: 8 rules found", run.Output, StringComparison.Ordinal);
     }
@@ -23,7 +23,7 @@ public sealed partial class AlertRuleTests
     [Fact]
     public void Promtool_rule_tests_pass()
     {
-        var run = ToolRun.Of("promtool", "prometheus", PrometheusDirectory, "test", "rules", "shared-secret-worker.rules.test.yml");
+        var run = ProcessRun.Run(ProcessRun.Tool("promtool", "prometheus"), ["test", "rules", "shared-secret-worker.rules.test.yml"], workingDirectory: PrometheusDirectory);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("SUCCESS", run.Output, StringComparison.Ordinal);
     }
@@ -31,7 +31,7 @@ public sealed partial class AlertRuleTests
     [Fact]
     public void Promtool_accepts_the_scrape_configuration()
     {
-        var run = ToolRun.Of("promtool", "prometheus", PrometheusDirectory, "check", "config", "prometheus.yml");
+        var run = ProcessRun.Run(ProcessRun.Tool("promtool", "prometheus"), ["check", "config", "prometheus.yml"], workingDirectory: PrometheusDirectory);
         Assert.True(run.ExitCode == 0, run.Output);
     }
 
@@ -59,7 +59,7 @@ public sealed partial class AlertRuleTests
         var rules = queries.Select((q, i) =>
             $"      - record: dashboard:query{i}\n        expr: '{Substitute(q).Replace("'", "''", StringComparison.Ordinal)}'\n");
         File.WriteAllText(file, "groups:\n  - name: dashboard\n    rules:\n" + string.Concat(rules));
-        var run = ToolRun.Of("promtool", "prometheus", Path.GetDirectoryName(file)!, "check", "rules", file);
+        var run = ProcessRun.Run(ProcessRun.Tool("promtool", "prometheus"), ["check", "rules", file], workingDirectory: Path.GetDirectoryName(file)!);
         Assert.True(run.ExitCode == 0, run.Output + "\n" + File.ReadAllText(file));
     }
 

@@ -11,14 +11,14 @@ public sealed class SystemdUnitTests
     public void Systemd_analyze_verify_accepts_the_unit_without_a_warning()
     {
         // verify exits 0 on unknown keys and bad values ("ignoring"): any output is a finding.
-        var run = ToolRun.Of("systemd-analyze", "systemd", Path.GetDirectoryName(Unit)!, "verify", Unit);
+        var run = ProcessRun.Run(ProcessRun.Tool("systemd-analyze", "systemd"), ["verify", Unit], workingDirectory: Path.GetDirectoryName(Unit)!);
         Assert.True(run.ExitCode == 0 && string.IsNullOrWhiteSpace(run.Output), $"exit {run.ExitCode}:\n{run.Output}");
     }
 
     [Fact]
     public void Exposure_level_is_at_most_2_5()
     {
-        var run = ToolRun.Of("systemd-analyze", "systemd", Path.GetDirectoryName(Unit)!, "security", "--offline=true", "--threshold=25", "--no-pager", Unit);
+        var run = ProcessRun.Run(ProcessRun.Tool("systemd-analyze", "systemd"), ["security", "--offline=true", "--threshold=25", "--no-pager", Unit], workingDirectory: Path.GetDirectoryName(Unit)!);
         Assert.True(run.ExitCode == 0, run.Output);
     }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace SharedSecretWorker.Tests.Integration.Tokens;
+namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>Keeps every log line, to check what the engine warns about (and that no secret appears).</summary>
 internal sealed class RecordingLogger : ILogger

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SharedSecretWorker.Tests.Integration.Telemetry;
+namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>A loopback port nobody listens on now (HttpListener cannot bind port 0 itself).</summary>
 internal static class FreePort

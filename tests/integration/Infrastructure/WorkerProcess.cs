@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using SharedSecretWorker.Tests.Integration.Infrastructure;
-
-namespace SharedSecretWorker.Tests.Fault.Infrastructure;
+namespace SharedSecretWorker.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// The daemon as operators run it: its own process, configured by environment variables
-/// (<c>Section__Key</c>), so that it can be killed (SIGKILL) or stopped (SIGTERM) for real.
+/// The built daemon as operators (and systemd) run it: its own process, configured by environment
+/// variables (<c>Section__Key</c>), so that it can be killed (SIGKILL) or stopped (SIGTERM) for real.
 /// </summary>
 public sealed partial class WorkerProcess : IDisposable
 {
@@ -26,11 +24,17 @@ public sealed partial class WorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The last lines of the log, for failure messages.</summary>
     public string LogTail(int lines = 60) => string.Join('\n', Log.Split('\n').TakeLast(lines));
 
-    /// <summary>Starts the built daemon with <paramref name="configuration"/> (keys with ':').</summary>
-    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> configuration)
+    /// <summary>
+    /// Starts the built daemon with <paramref name="configuration"/> (keys with ':') and extra
+    /// <paramref name="environment"/> variables. Its console log is single-line and simple unless
+    /// <paramref name="singleLineLog"/> is false (then the daemon picks its format, as under systemd).
+    /// </summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string?> configuration, IReadOnlyDictionary<string, string>? environment = null, bool singleLineLog = true)
     {
         var stack = StackEnvironment.Load();
         var build = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
@@ -46,8 +50,15 @@ public sealed partial class WorkerProcess : IDisposable
             if (!key.Contains("__", StringComparison.Ordinal)) start.Environment[key] = value; // SOFTHSM2_CONF
         foreach (var (key, value) in configuration)
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment) start.Environment[key] = value;
+        }
+        if (singleLineLog)
+        {
+            start.Environment["Logging__Console__FormatterName"] = "simple";
+            start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        }
         start.Environment["DOTNET_gcServer"] = "0";
 
         var worker = new WorkerProcess(new Process { StartInfo = start, EnableRaisingEvents = true });
