@@ -1,4 +1,4 @@
-using SharedSecretWorker.Tokens;
+using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tests.Shared;
 

@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Benchmarks.Lanes;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Benchmarks.Load;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SharedSecretWorker.Benchmarks.Directory;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Benchmarks.Load;
 

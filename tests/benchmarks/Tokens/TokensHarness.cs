@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
-using SharedSecretWorker.Benchmarks.Directory;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tokens;
 using SharedSecretWorker.Tokens.Pkcs11;
-using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Benchmarks.Tokens;
 

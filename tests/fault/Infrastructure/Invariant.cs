@@ -1,6 +1,6 @@
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
-using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Fault.Infrastructure;
 

@@ -1,4 +1,5 @@
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Fault.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Telemetry;
 using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
@@ -81,8 +81,8 @@ public sealed class HsmFaultTests
         // The circuit breaker probed every 0.5 s during the 10 s outage; each probe re-initialised
         // the module, but only the first says so at Warning, and the recovery is one line.
         var entries = log.Entries.ToList();
-        Assert.Single(entries, e => e.StartsWith("Warning", StringComparison.Ordinal) && e.Contains($"[{LogEvents.HsmReinitialized.Id}]", StringComparison.Ordinal));
-        var recovered = Assert.Single(entries, e => e.Contains($"[{LogEvents.HsmRecovered.Id}]", StringComparison.Ordinal));
+        Assert.Single(entries, e => e.StartsWith("Warning", StringComparison.Ordinal) && e.Contains($"[{LogEvents.HsmReinitialized}]", StringComparison.Ordinal));
+        var recovered = Assert.Single(entries, e => e.Contains($"[{LogEvents.HsmRecovered}]", StringComparison.Ordinal));
         var count = int.Parse(recovered[(recovered.IndexOf("| Count=", StringComparison.Ordinal) + "| Count=".Length)..].Split(' ', '\n')[0], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(count >= 2, $"only {count} re-initialisation(s) during the outage: the test did not see retries being kept quiet.\n{recovered}");
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using RabbitMQ.Client;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using ShrTok.Batching;
 

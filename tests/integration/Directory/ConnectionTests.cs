@@ -1,3 +1,4 @@
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Directory;
 
 namespace SharedSecretWorker.Tests.Integration.Directory;

@@ -5,7 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Directory.Ldap;
+using SharedSecretWorker.Processing;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Tests.Integration.Directory;

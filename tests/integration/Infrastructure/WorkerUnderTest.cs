@@ -8,10 +8,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Sealing;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Hosting;
-using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Publishing.Sealing;
-using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Integration.Infrastructure;
 

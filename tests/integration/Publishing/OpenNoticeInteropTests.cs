@@ -3,12 +3,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Directory;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Delivery;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 using ShrTok;
 
 namespace SharedSecretWorker.Tests.Integration.Publishing;

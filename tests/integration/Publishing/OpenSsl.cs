@@ -1,3 +1,5 @@
+using SharedSecretWorker.Tests.Shared;
+
 namespace SharedSecretWorker.Tests.Integration.Publishing;
 
 /// <summary>Runs the real <c>openssl</c> command line, the tool a hand-off service would use to open notices.</summary>

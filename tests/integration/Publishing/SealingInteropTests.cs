@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Sealing;
+using SharedSecretWorker.Delivery;
 
 namespace SharedSecretWorker.Tests.Integration.Publishing;
 

@@ -1,7 +1,8 @@
 using System.Net;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Tests.Integration.Directory;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Integration.Telemetry;
 

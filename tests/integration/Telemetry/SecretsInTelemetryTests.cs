@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Integration.Telemetry;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Telemetry;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Shared;
 using ShrTok;
 
 namespace SharedSecretWorker.Tests.Integration.Tls;

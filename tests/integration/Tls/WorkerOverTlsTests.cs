@@ -1,8 +1,7 @@
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Hosting;
-using SharedSecretWorker.Publishing.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Processing;
-using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Integration.Tls;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Integration.Tokens;

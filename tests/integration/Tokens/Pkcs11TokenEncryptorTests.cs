@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 using SharedSecretWorker.Tokens.Pkcs11;
 

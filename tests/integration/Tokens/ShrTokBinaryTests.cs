@@ -1,6 +1,7 @@
 using System.Text;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
-using SharedSecretWorker.Tokens;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Integration.Tokens;
 

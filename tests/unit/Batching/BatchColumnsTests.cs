@@ -1,4 +1,4 @@
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 using ShrTok.Batching;
 
 namespace SharedSecretWorker.Tests.Unit.Batching;

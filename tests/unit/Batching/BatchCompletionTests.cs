@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 using ShrTok.Batching;
 
 namespace SharedSecretWorker.Tests.Unit.Batching;

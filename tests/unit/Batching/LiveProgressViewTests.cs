@@ -1,5 +1,5 @@
-using ShrTok.Batching;
 using Spectre.Console;
+using ShrTok.Batching;
 
 namespace SharedSecretWorker.Tests.Unit.Batching;
 

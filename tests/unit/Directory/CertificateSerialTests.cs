@@ -1,5 +1,5 @@
 using System.Numerics;
-using SharedSecretWorker.Directory;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Directory;
 

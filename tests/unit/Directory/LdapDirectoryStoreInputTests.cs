@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Directory.Ldap;
 
 namespace SharedSecretWorker.Tests.Unit.Directory;
 

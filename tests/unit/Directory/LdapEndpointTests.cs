@@ -1,4 +1,4 @@
-using SharedSecretWorker.Directory;
+using SharedSecretWorker.Directory.Ldap;
 
 namespace SharedSecretWorker.Tests.Unit.Directory;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using SharedSecretWorker.Directory;
+using SharedSecretWorker.Directory.Ldap;
 
 namespace SharedSecretWorker.Tests.Unit.Directory;
 

@@ -1,4 +1,4 @@
-using SharedSecretWorker.Directory;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Directory;
 

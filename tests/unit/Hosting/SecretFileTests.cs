@@ -1,4 +1,4 @@
-using SharedSecretWorker.Hosting;
+using SharedSecretWorker.Common;
 
 namespace SharedSecretWorker.Tests.Unit.Hosting;
 

@@ -1,3 +1,4 @@
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Processing;
 
 namespace SharedSecretWorker.Tests.Unit.Processing;

@@ -1,9 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Messages;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Delivery;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tests.Unit.Publishing.Sealing;
 using ShrTok;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Unit.Telemetry;
 

@@ -1,4 +1,5 @@
 using SharedSecretWorker.Processing;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Unit.Telemetry;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
-using SharedSecretWorker.Consuming;
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Hosting;
 using SharedSecretWorker.Processing;
 using SharedSecretWorker.Telemetry;
@@ -103,9 +103,8 @@ public sealed class TelemetryConventionsTests
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
-        var message = InboundMessage.ForTest(Lane.Interactive, "{}"u8.ToArray(), messageId: "r-1",
-            headers: new Dictionary<string, object?> { ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8.ToArray() });
-        using var activity = WorkerTracing.StartProcess(message, "shrtok.requests");
+        var headers = new Dictionary<string, object?> { ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8.ToArray() };
+        using var activity = WorkerTracing.StartProcess("test", "shrtok.requests", "enrollment", 1, 2, "interactive", "r-1", headers);
         Assert.NotNull(activity);
         Assert.Equal(ActivityKind.Consumer, activity.Kind);
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", activity.TraceId.ToHexString());
@@ -114,9 +113,9 @@ public sealed class TelemetryConventionsTests
         Assert.Equal("shrtok.requests", activity.GetTagItem("messaging.destination.name"));
         Assert.Equal("r-1", activity.GetTagItem("messaging.message.id"));
 
-        var headers = new Dictionary<string, object?> { ["traceparent"] = "00-old-old-01" };
-        WorkerTracing.Inject(activity, headers);
-        Assert.Equal(activity.Id, headers["traceparent"]);
+        var outgoing = new Dictionary<string, object?> { ["traceparent"] = "00-old-old-01" };
+        WorkerTracing.Inject(activity, outgoing);
+        Assert.Equal(activity.Id, outgoing["traceparent"]);
     }
 
     [Fact]

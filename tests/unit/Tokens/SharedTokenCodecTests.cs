@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
-using SharedSecretWorker.Tokens;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Unit.Tokens;
 

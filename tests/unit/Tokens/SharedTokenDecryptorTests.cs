@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using SharedSecretWorker.Tokens;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 
 namespace SharedSecretWorker.Tests.Unit.Tokens;
 

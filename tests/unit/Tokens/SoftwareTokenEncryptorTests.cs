@@ -1,4 +1,6 @@
 using System.Text;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Unit.Tokens;

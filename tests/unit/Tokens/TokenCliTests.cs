@@ -1,3 +1,5 @@
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Unit.Tokens;

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Tokens;
+using SharedSecretWorker.Tests.Shared;
 using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Tests.Unit.Tokens;

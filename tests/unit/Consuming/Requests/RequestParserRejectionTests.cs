@@ -1,6 +1,6 @@
 using System.Text;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Processing;
+using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Consuming.Requests;
 

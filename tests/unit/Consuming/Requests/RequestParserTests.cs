@@ -1,5 +1,5 @@
 using System.Text;
-using SharedSecretWorker.Consuming.Requests;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Consuming.Requests;
 

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Directory;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Publishing.Messages;
 

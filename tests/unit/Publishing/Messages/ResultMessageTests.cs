@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Directory;
-using SharedSecretWorker.Processing;
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Publishing.Messages;
 

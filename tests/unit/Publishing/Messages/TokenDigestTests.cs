@@ -1,4 +1,4 @@
-using SharedSecretWorker.Publishing.Messages;
+using SharedSecretWorker.Contracts.Messages;
 
 namespace SharedSecretWorker.Tests.Unit.Publishing.Messages;
 

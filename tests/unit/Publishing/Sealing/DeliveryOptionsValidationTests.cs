@@ -3,9 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Consuming.Requests;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Requests;
+using SharedSecretWorker.Delivery;
 
 namespace SharedSecretWorker.Tests.Unit.Publishing.Sealing;
 

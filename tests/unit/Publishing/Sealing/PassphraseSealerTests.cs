@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Text;
 using Microsoft.Extensions.Options;
-using SharedSecretWorker.Publishing;
-using SharedSecretWorker.Publishing.Sealing;
+using SharedSecretWorker.Contracts.Sealing;
+using SharedSecretWorker.Delivery;
 
 namespace SharedSecretWorker.Tests.Unit.Publishing.Sealing;
 
