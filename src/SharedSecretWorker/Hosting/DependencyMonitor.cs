@@ -53,7 +53,7 @@ internal sealed class DependencyMonitor : BackgroundService
             // The start-up checks (StartupCheck, the token engine's probe) go first and alone: the
             // engine's first probe connects and logs in, and needs no company.
             await WhenStartedAsync(stoppingToken).ConfigureAwait(false);
-            WorkerMetrics.StartSeriesAtZero();
+            WorkerMetrics.StartSeriesAtZero(InstrumentedTokenEncryptor.Operations, InstrumentedDirectoryStore.Operations);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct), DirectoryErrorTypes.Of, stoppingToken).ConfigureAwait(false);

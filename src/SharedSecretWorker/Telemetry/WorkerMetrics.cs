@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using SharedSecretWorker.Contracts.Requests;
-using SharedSecretWorker.Directory;
-using SharedSecretWorker.Tokens;
 
 namespace SharedSecretWorker.Telemetry;
 
@@ -109,7 +107,9 @@ public static class WorkerMetrics
     /// first dead letter or HSM outage would not alert. Call once the MeterProvider listens
     /// (measurements before that are dropped); adding zero again is harmless.
     /// </summary>
-    internal static void StartSeriesAtZero()
+    /// <param name="hsmOperations">The token engine's operation names (its instrumented decorator's).</param>
+    /// <param name="directoryOperations">The directory's operation names (its instrumented decorator's).</param>
+    internal static void StartSeriesAtZero(IEnumerable<string> hsmOperations, IEnumerable<string> directoryOperations)
     {
         foreach (var kind in Enum.GetValues<RequestKind>())
         {
@@ -117,9 +117,9 @@ public static class WorkerMetrics
             RetryCounter.Add(0, tag);
             DeadLetterCounter.Add(0, tag);
         }
-        foreach (var operation in InstrumentedTokenEncryptor.Operations)
+        foreach (var operation in hsmOperations)
             HsmErrorCounter.Add(0, new TagList { { TelemetryNames.OperationTag, operation }, { TelemetryNames.ErrorType, DependencyErrors.HsmUnavailable } });
-        foreach (var operation in InstrumentedDirectoryStore.Operations)
+        foreach (var operation in directoryOperations)
             DirectoryErrorCounter.Add(0, new TagList { { TelemetryNames.OperationTag, operation }, { TelemetryNames.ErrorType, DependencyErrors.DirectoryUnavailable } });
         RecoveryCounter.Add(0);
     }
