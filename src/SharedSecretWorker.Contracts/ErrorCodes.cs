@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Contracts;
 
 /// <summary>
-/// The stable <c>error.code</c> values of a failed result (contract: Messages, Result).
+/// The stable <c>error.code</c> values of a failed result (docs/messages.md, "Results").
 /// Requesters branch on these strings, so a value never changes once published; a new
 /// failure gets a new code.
 /// </summary>
@@ -13,7 +13,7 @@ public static class ErrorCodes
     /// <summary>No entry under the people base has the requested uid.</summary>
     public const string UnknownUid = "unknown-uid";
 
-    /// <summary>Several entries have the requested uid; the CA would take the first one, so the worker refuses (cmc-shared-token.md, Enrollment).</summary>
+    /// <summary>Several entries have the requested uid; the CA would take the first one, so the worker refuses (docs/cmc-shared-token.md, Enrollment).</summary>
     public const string AmbiguousUid = "ambiguous-uid";
 
     /// <summary>No certificate record has the requested serial.</summary>

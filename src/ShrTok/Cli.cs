@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace ShrTok;
 
-/// <summary>Root of the shrtok command line (contract: Command line).</summary>
+/// <summary>Root of the shrtok command line (docs/cli.md).</summary>
 internal static class Cli
 {
     /// <summary>Exit code: success.</summary>

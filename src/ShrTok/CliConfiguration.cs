@@ -4,7 +4,7 @@ using SharedSecretWorker.Hosting;
 namespace ShrTok;
 
 /// <summary>
-/// The same configuration the daemon reads (contract: "shrtok reads the same configuration as
+/// The same configuration the daemon reads (docs/messages.md: "shrtok reads the same configuration as
 /// the daemon, so the same environment reaches both"): appsettings.json beside the binaries,
 /// /etc/shared-secret-worker/appsettings.json, then environment variables.
 /// </summary>

@@ -4,7 +4,7 @@ using SharedSecretWorker.Contracts.Requests;
 namespace SharedSecretWorker.Contracts.Messages;
 
 /// <summary>
-/// What the hand-off service needs to get a passphrase to its person (contract: Messages, Delivery
+/// What the hand-off service needs to get a passphrase to its person (docs/messages.md, Delivery
 /// notice), published to the notices exchange with the channel name as routing key
 /// (<see cref="RoutingKey"/>). The passphrase travels only sealed to the channel's certificate.
 /// </summary>

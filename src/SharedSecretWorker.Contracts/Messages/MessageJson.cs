@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Contracts.Messages;
 /// <summary>JSON (UTF-8, <c>application/json</c>) of results and delivery notices, both ways.</summary>
 public static class MessageJson
 {
-    /// <summary>AMQP <c>content_type</c> of every message the worker publishes (contract: Messages).</summary>
+    /// <summary>AMQP <c>content_type</c> of every message the worker publishes (docs/messages.md).</summary>
     public const string ContentType = "application/json";
 
     /// <summary>AMQP <c>content_encoding</c> of every message the worker publishes.</summary>

@@ -4,7 +4,7 @@ using SharedSecretWorker.Contracts.Requests;
 namespace SharedSecretWorker.Contracts.Messages;
 
 /// <summary>
-/// The result of one request, for its requester (contract: Messages, Result), published to the
+/// The result of one request, for its requester (docs/messages.md, "Results"), published to the
 /// results exchange with routing key <c>&lt;kind&gt;.&lt;status&gt;</c> (<see cref="RoutingKey"/>).
 /// JSON: camelCase, null members omitted (<see cref="MessageJson"/>).
 /// </summary>

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SharedSecretWorker.Contracts.Messages;
 
-/// <summary>Outcome of a request (contract: Result <c>status</c>; second word of the result routing key).</summary>
+/// <summary>Outcome of a request (docs/messages.md, "Results": <c>status</c>, the second word of the result routing key).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ResultStatus>))]
 public enum ResultStatus
 {

@@ -7,7 +7,7 @@ namespace SharedSecretWorker.Contracts.Requests;
 /// <summary>
 /// A certificate serial number as requesters give it: decimal (<c>6699</c>) or hexadecimal with
 /// <c>0x</c> (<c>0x1A2B</c>), as tools print it. The CA files the record under the decimal form
-/// (<c>cn=6699</c>; cmc-shared-token.md, "Revocation"), so that is what <see cref="Decimal"/> gives.
+/// (<c>cn=6699</c>; docs/cmc-shared-token.md, "Revocation"), so that is what <see cref="Decimal"/> gives.
 /// Anything else is refused before it can reach a DN: signs, exponents, spaces, commas.
 /// </summary>
 public readonly record struct CertificateSerial

@@ -2,7 +2,7 @@ namespace SharedSecretWorker.Contracts.Requests;
 
 /// <summary>
 /// The two request queues: interactive requests never wait behind a bulk batch
-/// (contract: "a 100,000-user batch never delays a single interactive request").
+/// (docs/messages.md: "a 100,000-user batch never delays a single interactive request").
 /// </summary>
 public enum Lane
 {

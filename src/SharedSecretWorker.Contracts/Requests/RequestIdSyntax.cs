@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Contracts.Requests;
 
 /// <summary>
-/// Syntax of <c>requestId</c> and <c>batchId</c> (contract: Messages): 1 to 128 of
+/// Syntax of <c>requestId</c> and <c>batchId</c> (docs/messages.md): 1 to 128 of
 /// <c>A-Z a-z 0-9 . _ : -</c>. The requestId is the idempotency key and travels in AMQP
 /// properties and log lines, hence the narrow, ASCII-only alphabet.
 /// </summary>

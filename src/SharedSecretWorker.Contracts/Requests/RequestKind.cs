@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SharedSecretWorker.Contracts.Requests;
 
-/// <summary>What a request asks for (contract: Messages; also the request routing key).</summary>
+/// <summary>What a request asks for (docs/messages.md, "Requests" and "Routing keys").</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<RequestKind>))]
 public enum RequestKind
 {

@@ -7,7 +7,7 @@ using System.Text.Unicode;
 namespace SharedSecretWorker.Contracts.Requests;
 
 /// <summary>
-/// Reads one request message body strictly (contract: Messages). Everything a version-1 request
+/// Reads one request message body strictly (docs/messages.md). Everything a version-1 request
 /// may not hold is refused with <c>invalid-request</c> and a message naming the field; a channel
 /// without a recipient certificate is refused with <c>unknown-channel</c>. Thread-safe.
 /// </summary>
@@ -114,7 +114,7 @@ public sealed class RequestParser
     private static string? BatchIdProblem(RawRequest raw) =>
         raw.BatchId is null ? null : RequestIdSyntax.Validate(raw.BatchId, RequestFields.BatchId);
 
-    /// <summary>Which members each kind has (contract: "fields of another kind ... are refused").</summary>
+    /// <summary>Which members each kind has (docs/messages.md: "fields of another kind ... are refused").</summary>
     private static string? ShapeProblem(RawRequest raw, RequestKind kind)
     {
         switch (kind)

@@ -2,7 +2,7 @@ namespace SharedSecretWorker.Contracts.Requests;
 
 /// <summary>
 /// What this worker accepts as a uid. LDAP allows almost anything, but the CA hashes the
-/// identification's UTF-8 bytes together with the passphrase (cmc-shared-token.md,
+/// identification's UTF-8 bytes together with the passphrase (docs/cmc-shared-token.md,
 /// "Passphrases") and the requester must type it again, so a uid here is printable ASCII
 /// without surrounding spaces and of bounded length. Characters that matter to LDAP filters
 /// (<c>*</c>, <c>(</c>, <c>)</c>, <c>\</c>) are allowed: they are escaped (RFC 4515) and then

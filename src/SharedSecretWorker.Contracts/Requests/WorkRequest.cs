@@ -2,7 +2,7 @@
 namespace SharedSecretWorker.Contracts.Requests;
 
 /// <summary>
-/// A valid request (contract: Messages). Which optional members are set follows from
+/// A valid request (docs/messages.md). Which optional members are set follows from
 /// <see cref="Kind"/>: an enrollment has <see cref="Uid"/> and <see cref="Delivery"/>; a
 /// revocation has <see cref="Serial"/> and <see cref="Delivery"/>; a clear has exactly one of
 /// <see cref="Uid"/> or <see cref="Serial"/> and no delivery.

@@ -2,7 +2,7 @@ namespace SharedSecretWorker.Contracts.Tokens;
 
 /// <summary>
 /// How the AES session key is wrapped with the issuance protection RSA key. The CA has no
-/// fallback (cmc-shared-token.md, "Token format"): this must equal the CA's <c>keyWrap.useOAEP</c>.
+/// fallback (docs/cmc-shared-token.md, "Token format"): this must equal the CA's <c>keyWrap.useOAEP</c>.
 /// </summary>
 public enum KeyWrap
 {

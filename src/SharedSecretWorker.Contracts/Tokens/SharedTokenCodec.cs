@@ -5,7 +5,7 @@ namespace SharedSecretWorker.Contracts.Tokens;
 
 /// <summary>
 /// Encodes and parses shared tokens: DER <c>SEQUENCE { OCTET STRING, OCTET STRING }</c> in base64
-/// (cmc-shared-token.md, "Token format"). Writes single-line standard base64, the form to store in
+/// (docs/cmc-shared-token.md, "Token format"). Writes single-line standard base64, the form to store in
 /// LDAP; reads that, CMCSharedToken's MIME form (76 columns, CRLF) and base64url, which the CA's
 /// decoder also accepts.
 /// </summary>

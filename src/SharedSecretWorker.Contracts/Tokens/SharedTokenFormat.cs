@@ -1,6 +1,6 @@
 namespace SharedSecretWorker.Contracts.Tokens;
 
-/// <summary>Constants of the CMCSharedToken format (cmc-shared-token.md, "Token format").</summary>
+/// <summary>Constants of the CMCSharedToken format (docs/cmc-shared-token.md, "Token format").</summary>
 public static class SharedTokenFormat
 {
     /// <summary>AES-128: CMCSharedToken generates a 128-bit session key for every token.</summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace SharedSecretWorker.Broker;
 
-/// <summary>The broker connection (section <c>RabbitMq</c>; contract: Configuration).</summary>
+/// <summary>The broker connection (section <c>RabbitMq</c>; docs/operations.md, "Configuration").</summary>
 public sealed class RabbitMqOptions
 {
     /// <summary>Configuration section.</summary>

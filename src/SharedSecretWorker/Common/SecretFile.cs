@@ -5,7 +5,7 @@ namespace SharedSecretWorker.Common;
 /// <summary>
 /// Reads a secret (HSM PIN, bind password, broker password) from a file, the way systemd
 /// credentials (<c>LoadCredential=</c>, <c>$CREDENTIALS_DIRECTORY</c>) and Docker/Kubernetes
-/// secrets hand them over. Secrets never come from appsettings.json (contract: Configuration).
+/// secrets hand them over. Secrets never come from appsettings.json (docs/operations.md, "Configuration").
 /// </summary>
 public static class SecretFile
 {

@@ -4,7 +4,7 @@ namespace SharedSecretWorker.Delivery;
 
 /// <summary>
 /// Configuration section <c>Delivery</c>: the hand-off channels and the recipient certificate of
-/// each (contract: <c>Delivery:Channels:&lt;name&gt;:CertificateFile</c>). A channel's name is also
+/// each (docs/messages.md: <c>Delivery:Channels:&lt;name&gt;:CertificateFile</c>). A channel's name is also
 /// the routing key of its delivery notices.
 /// </summary>
 public sealed class DeliveryOptions

@@ -25,7 +25,7 @@ internal sealed class DeliveryOptionsValidator(TimeProvider clock) : IValidateOp
                 continue;
             }
             // An entry without a file is a channel switched off: requests for it are refused as
-            // unknown-channel (contract: "A channel with no recipient certificate configured is refused").
+            // unknown-channel (docs/messages.md: "A channel with no recipient certificate configured is refused").
             if (string.IsNullOrWhiteSpace(settings?.CertificateFile)) continue;
             using var certificate = RecipientCertificate.TryLoad(channel, settings.CertificateFile, now, out var error);
             if (certificate is null) failures.Add(error);

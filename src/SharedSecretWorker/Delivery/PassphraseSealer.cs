@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace SharedSecretWorker.Delivery;
 
 /// <summary>
-/// Seals a passphrase for a delivery channel (contract: Delivery notice): a DER CMS
+/// Seals a passphrase for a delivery channel (docs/messages.md, "Delivery notices"): a DER CMS
 /// EnvelopedData (RFC 5652) whose content is the passphrase's bytes, content encryption
 /// AES-256-CBC, key transport RSA-OAEP with SHA-256 and MGF1-SHA-256 (RFC 8017, RFC 4055) to the
 /// channel's recipient certificate. <c>openssl cms -decrypt -inform DER -in sealed.der -inkey

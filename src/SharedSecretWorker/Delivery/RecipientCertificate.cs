@@ -65,7 +65,7 @@ internal static class RecipientCertificate
     {
         using var rsa = certificate.GetRSAPublicKey();
         if (rsa is null)
-            return $"has a {certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value} key; sealing needs an RSA key (RSA-OAEP key transport, contract: Delivery notice).";
+            return $"has a {certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value} key; sealing needs an RSA key (RSA-OAEP key transport, docs/messages.md, section Delivery notices).";
         if (rsa.KeySize < MinRsaKeyBits)
             return $"has a {rsa.KeySize}-bit RSA key; at least {MinRsaKeyBits} bits are required.";
         var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);

@@ -4,7 +4,7 @@ namespace SharedSecretWorker.Directory;
 
 /// <summary>
 /// The directory seam: writes shared tokens exactly where the Dogtag CA reads them
-/// (cmc-shared-token.md, "Enrollment" and "Revocation") and reads them back the way the CA does.
+/// (docs/cmc-shared-token.md, "Enrollment" and "Revocation") and reads them back the way the CA does.
 /// Failures are <see cref="DirectoryException"/>s; invalid uids fail before any LDAP call.
 /// </summary>
 public interface IDirectoryStore

@@ -13,7 +13,7 @@ namespace SharedSecretWorker.Hosting;
 /// <summary>Composition root of the daemon: configuration sources, options, services.</summary>
 public static class WorkerHost
 {
-    /// <summary>Machine-wide configuration read after the shipped appsettings.json (contract: Configuration).</summary>
+    /// <summary>Machine-wide configuration read after the shipped appsettings.json (docs/operations.md, "Configuration").</summary>
     public const string SystemConfigurationFile = "/etc/shared-secret-worker/appsettings.json";
 
     /// <summary>Adds the contract's configuration layers and the worker's services to <paramref name="builder"/>.</summary>
@@ -27,7 +27,7 @@ public static class WorkerHost
     /// <summary>
     /// appsettings.json beside the binaries, then /etc/shared-secret-worker/appsettings.json,
     /// then environment variables (Section__Key). The CLI uses the same order so that one
-    /// environment reaches both (contract: "shrtok reads the same configuration as the daemon").
+    /// environment reaches both (docs/messages.md: "shrtok reads the same configuration as the daemon").
     /// </summary>
     public static void AddConfigurationSources(IConfigurationBuilder configuration)
     {

@@ -127,7 +127,7 @@ internal sealed class RequestProcessor
 
             var digest = TokenDigest.Sha256Hex(token);
             var now = _time.GetUtcNow();
-            // The notice goes out only after the write it describes (contract: Invariant).
+            // The notice goes out only after the write it describes (docs/messages.md, "Ordering and duplicates").
             var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(delivery.Channel, passphrase));
             await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
 

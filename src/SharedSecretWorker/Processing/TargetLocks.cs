@@ -2,7 +2,7 @@ namespace SharedSecretWorker.Processing;
 
 /// <summary>
 /// Two jobs for the same uid or serial never run at the same time in one worker, so the notice
-/// published last for a target is the one for the token written last (contract: Invariant).
+/// published last for a target is the one for the token written last (docs/messages.md, "Ordering and duplicates").
 /// Entries live only while someone holds or waits for them: memory is bounded by the jobs in flight.
 /// </summary>
 internal sealed class TargetLocks

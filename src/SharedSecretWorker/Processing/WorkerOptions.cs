@@ -13,7 +13,7 @@ public sealed class WorkerOptions
     /// than sessions only queue for a session, and then an interactive job queues behind bulk
     /// ones there; with as many jobs as sessions, bulk holds all but one session and an
     /// interactive job finds one free (measured: same drain rate, interactive p99 during a batch
-    /// 199 ms instead of 689 ms; see README, Bulk onboarding).
+    /// 199 ms instead of 689 ms; see docs/performance.md, Fair lanes).
     /// </summary>
     public const int DefaultMaxConcurrency = 4;
 

@@ -1,6 +1,6 @@
 namespace SharedSecretWorker.Tokens;
 
-/// <summary>Configuration section <c>Hsm</c>: the PKCS#11 module (contract: Configuration).</summary>
+/// <summary>Configuration section <c>Hsm</c>: the PKCS#11 module (docs/operations.md, "Configuration").</summary>
 public sealed class HsmOptions
 {
     /// <summary>Configuration section name.</summary>

@@ -3,7 +3,7 @@ namespace SharedSecretWorker.Tokens;
 /// <summary>
 /// The HSM seam: makes shared tokens and supplies randomness. Two implementations: PKCS#11 (the
 /// HSM, when <c>Hsm:Library</c> is set) and software (otherwise). Both produce the same bytes
-/// for the same session key (cmc-shared-token.md, "Token format").
+/// for the same session key (docs/cmc-shared-token.md, "Token format").
 /// </summary>
 public interface ITokenEncryptor : IAsyncDisposable
 {

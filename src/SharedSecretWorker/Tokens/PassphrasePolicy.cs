@@ -3,7 +3,7 @@ namespace SharedSecretWorker.Tokens;
 /// <summary>
 /// What a passphrase may be. Printable ASCII only: the CA sizes its identity-proof buffer by the
 /// passphrase's character count but fills it with UTF-8 bytes, so a non-ASCII passphrase can never
-/// succeed (cmc-shared-token.md, "Passphrases").
+/// succeed (docs/cmc-shared-token.md, "Passphrases").
 /// </summary>
 public static class PassphrasePolicy
 {

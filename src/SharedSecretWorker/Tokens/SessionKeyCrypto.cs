@@ -3,7 +3,7 @@ using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
 
-/// <summary>The token's cryptography in software (cmc-shared-token.md, "Token format").</summary>
+/// <summary>The token's cryptography in software (docs/cmc-shared-token.md, "Token format").</summary>
 internal static class SessionKeyCrypto
 {
     /// <summary>RSA padding for <paramref name="keyWrap"/> (<see cref="KeyWrapPadding"/>).</summary>

@@ -5,7 +5,7 @@ namespace SharedSecretWorker.Tokens;
 
 /// <summary>
 /// Picks the encryptor: PKCS#11 when <c>Hsm:Library</c> is set, software otherwise
-/// (contract: "Hsm:Library ... empty means the software encryptor").
+/// (docs/messages.md: "Hsm:Library ... empty means the software encryptor").
 /// </summary>
 public static class TokenEncryptorFactory
 {

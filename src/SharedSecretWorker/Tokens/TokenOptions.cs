@@ -2,7 +2,7 @@ using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
 
-/// <summary>Configuration section <c>Token</c>: what tokens look like (contract: Configuration).</summary>
+/// <summary>Configuration section <c>Token</c>: what tokens look like (docs/operations.md, "Configuration").</summary>
 public sealed class TokenOptions
 {
     /// <summary>Configuration section name.</summary>

@@ -3,7 +3,7 @@ using SharedSecretWorker.Contracts.Requests;
 namespace ShrTok.Batching;
 
 /// <summary>
-/// The header of a batch file (contract: Command line, <c>shrtok batch</c>): <c>uid,channel,address</c>
+/// The header of a batch file (docs/cli.md, <c>shrtok batch</c>): <c>uid,channel,address</c>
 /// for enrollments or <c>serial,channel,address</c> for revocations, in any order, each once.
 /// </summary>
 internal sealed class BatchColumns

@@ -3,7 +3,7 @@ using CsvHelper;
 namespace ShrTok.Batching;
 
 /// <summary>
-/// The per-row report (contract: Command line): the input columns followed by
+/// The per-row report (docs/cli.md): the input columns followed by
 /// <c>requestId,status,code,message</c>, one row per input row, in input order. Written by reading
 /// the input again, so no row is held in memory; written to a temporary file and renamed, so a
 /// report file is never half written.

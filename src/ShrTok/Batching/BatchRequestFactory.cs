@@ -15,7 +15,7 @@ internal sealed class BatchRequestFactory(RequestParser parser, BatchColumns col
         var channel = record.Fields[columns.ChannelIndex];
         var address = record.Fields[columns.AddressIndex];
         var enrollment = columns.Kind == RequestKind.Enrollment;
-        // Serials are stored under their decimal form (contract: Messages), so 0x1A2B and 6699 are one target.
+        // Serials are stored under their decimal form (docs/messages.md), so 0x1A2B and 6699 are one target.
         var key = !enrollment && CertificateSerial.TryParse(target, out var serial, out _) ? serial.Decimal : target;
         var id = BatchRequestIds.For(batchId, columns.Kind, key, generation);
         var body = RequestBody.Write(columns.Kind.ToWireName(), id,

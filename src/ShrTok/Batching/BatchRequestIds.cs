@@ -8,7 +8,7 @@ namespace ShrTok.Batching;
 /// <summary>
 /// Request ids of batch rows: <c>BATCH:KIND:TARGET</c>, derived from the batch id and the row's
 /// target (uid, or the serial in decimal) and nothing else, so that sending the same file again
-/// with the same batch id sends the same ids (the worker's idempotency key, contract: Messages).
+/// with the same batch id sends the same ids (the worker's idempotency key, docs/messages.md).
 /// A uid outside the request-id alphabet, or too long, is replaced by <c>h.</c> and a SHA-256
 /// prefix of its lower-case form. A re-issued batch appends <c>:rN</c> (generation N).
 /// </summary>

@@ -4,7 +4,7 @@ using SharedSecretWorker.Contracts.Requests;
 namespace ShrTok.Batching;
 
 /// <summary>
-/// Reads the whole batch file before anything is sent (contract: "The whole file is validated
+/// Reads the whole batch file before anything is sent (docs/messages.md: "The whole file is validated
 /// before anything is sent"): header, field counts, every row with the worker's own parser
 /// (uid and serial syntax, channels known to the configuration, addresses), and duplicate targets.
 /// Every problem is collected, not only the first, so one pass over a large file shows them all.

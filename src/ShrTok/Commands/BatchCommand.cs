@@ -5,7 +5,7 @@ namespace ShrTok.Commands;
 
 /// <summary>
 /// <c>shrtok batch FILE.csv [--wait] [--report FILE] [--batch-id ID] [--rate N] [--reissue]</c>:
-/// bulk onboarding (contract: Command line). Exit 0 when every row is stored (or, without --wait,
+/// bulk onboarding (docs/cli.md). Exit 0 when every row is stored (or, without --wait,
 /// when every row was published), 1 when a row failed or the run was stopped, 2 when the file is
 /// wrong (then nothing is sent).
 /// </summary>

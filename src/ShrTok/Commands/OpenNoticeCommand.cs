@@ -8,14 +8,14 @@ namespace ShrTok.Commands;
 
 /// <summary>
 /// <c>shrtok open-notice --key FILE --cert FILE (NOTICE.json | -)</c>: prints the passphrase sealed in
-/// a delivery notice (contract: Command line), as the channel's hand-off service would open it.
+/// a delivery notice (docs/cli.md), as the channel's hand-off service would open it.
 /// Exit 0 when opened, 1 when the key cannot open it, 2 for bad usage or input.
 /// </summary>
 internal static class OpenNoticeCommand
 {
     private const string Name = "open-notice";
 
-    /// <summary>The notice member that holds the sealed passphrase (contract: Delivery notice).</summary>
+    /// <summary>The notice member that holds the sealed passphrase (docs/messages.md, "Delivery notices").</summary>
     private const string SealedPassphraseMember = "sealedPassphrase";
 
     /// <summary>A notice is well under a kilobyte; a file this large is not one.</summary>

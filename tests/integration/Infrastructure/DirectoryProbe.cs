@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Tests.Integration.Infrastructure;
 
 /// <summary>
 /// Reads and prepares directory entries with the stack's admin bind, independently of the worker's
-/// store, and reads tokens the way the CA does (cmc-shared-token.md: first entry of (uid=X) under
+/// store, and reads tokens the way the CA does (docs/cmc-shared-token.md: first entry of (uid=X) under
 /// the people base, attribute shrTok; metaInfo value revShrTok: of the certificate record).
 /// </summary>
 public sealed class DirectoryProbe : IDisposable

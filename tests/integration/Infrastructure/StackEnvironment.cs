@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Tests.Integration.Infrastructure;
 
 /// <summary>
-/// The local stack's facts, read from <c>deploy/local/.state/stack.env</c> (contract: Local stack),
+/// The local stack's facts, read from <c>deploy/local/.state/stack.env</c> (deploy/local/README.md),
 /// which <c>deploy/local/stack up</c> writes. Tests never guess ports or passwords.
 /// </summary>
 public sealed class StackEnvironment

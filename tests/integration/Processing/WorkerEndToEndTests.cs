@@ -29,7 +29,7 @@ public sealed class WorkerEndToEndTests
         var notice = await StoredEnrollment.AssertAsync(Worker, directory, id, uid, KeyWrap.Pkcs1);
         var passphrase = Worker.OpenNotice(notice);
         Assert.All(passphrase, c => Assert.InRange(c, '!', '~'));
-        // And as the hand-off service would open it, with nothing of ours (contract: Delivery notice).
+        // And as the hand-off service would open it, with nothing of ours (docs/messages.md, "Delivery notices").
         Assert.Equal(passphrase, await OpenSslCmsDecryptAsync(notice));
     }
 

@@ -60,7 +60,7 @@ public sealed class TracingTests
         Assert.Equal(ActivityKind.Producer, notice.Kind);
         Assert.Equal("send", notice.GetTagItem("messaging.operation.type"));
         Assert.Equal(requestId, notice.GetTagItem("messaging.message.id"));
-        // Order of the pipeline: token before the write, the write before the notice (contract: Invariant).
+        // Order of the pipeline: token before the write, the write before the notice (docs/messages.md, "Ordering and duplicates").
         var encrypt = children.Single(s => s.DisplayName == "hsm encrypt");
         Assert.True(encrypt.StartTimeUtc + encrypt.Duration <= directory.StartTimeUtc + directory.Duration);
         Assert.True(directory.StartTimeUtc + directory.Duration <= notice.StartTimeUtc + TimeSpan.FromMilliseconds(1));

@@ -4,7 +4,7 @@ namespace SharedSecretWorker.Tests.Integration.Tls;
 
 /// <summary>
 /// Worker configuration that reaches the broker over AMQPS and the directory over LDAPS, each
-/// pinned to the CA the stack made for it (contract: local stack; stack.env STACK_RABBITMQ_AMQPS_URI,
+/// pinned to the CA the stack made for it (docs/messages.md: local stack; stack.env STACK_RABBITMQ_AMQPS_URI,
 /// STACK_RABBITMQ_CA_FILE, STACK_LDAPS_URL, STACK_LDAP_CA_FILE).
 /// </summary>
 internal static class TlsSettings

@@ -7,7 +7,7 @@ namespace SharedSecretWorker.Tests.Integration.Tokens;
 
 /// <summary>
 /// Tokens from both encryptors and both wraps decrypt with plain OpenSSL, the way the format is
-/// documented (cmc-shared-token.md): RSA unwrap with <c>openssl pkeyutl</c>, then AES-128-CBC with
+/// documented (docs/cmc-shared-token.md): RSA unwrap with <c>openssl pkeyutl</c>, then AES-128-CBC with
 /// the fixed IV of sixteen 0x01 bytes. An independent check that the bytes are right.
 /// </summary>
 [Collection(HsmCollection.Name)]

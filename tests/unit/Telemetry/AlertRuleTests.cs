@@ -37,16 +37,16 @@ public sealed partial class AlertRuleTests
     }
 
     [Fact]
-    public void Every_alert_has_a_runbook_section_in_the_readme()
+    public void Every_alert_has_a_runbook_section_in_the_operations_document()
     {
         var rules = File.ReadAllText(RepositoryFiles.Path("deploy", "prometheus", "shared-secret-worker.rules.yml"));
-        var readme = File.ReadAllText(RepositoryFiles.Path("README.md"));
+        var runbook = File.ReadAllText(RepositoryFiles.Path("docs", "operations.md"));
         var alerts = AlertName().Matches(rules).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(8, alerts.Count);
         foreach (var alert in alerts)
         {
-            Assert.Contains($"README.md#alert-{alert.ToLowerInvariant()}", rules, StringComparison.Ordinal);
-            Assert.Contains($"### Alert: {alert}", readme, StringComparison.Ordinal);
+            Assert.Contains($"docs/operations.md#{alert.ToLowerInvariant()}", rules, StringComparison.Ordinal);
+            Assert.Contains($"\n### {alert}\n", runbook, StringComparison.Ordinal);
         }
     }
 

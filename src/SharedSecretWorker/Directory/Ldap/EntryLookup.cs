@@ -24,7 +24,7 @@ internal sealed class EntryLookup
     /// <summary>
     /// The CA's lookup: subtree search under the people base for <c>(uid=&lt;value&gt;)</c>, the
     /// value escaped (RFC 4515). The CA takes the first entry; the worker refuses zero or several
-    /// (cmc-shared-token.md, "Enrollment").
+    /// (docs/cmc-shared-token.md, "Enrollment").
     /// </summary>
     public SearchResultEntry FindUser(LdapConnection connection, string uid, string attribute)
     {

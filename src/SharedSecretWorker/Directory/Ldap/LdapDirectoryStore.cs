@@ -190,7 +190,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             throw new DirectoryException(DirectoryFailure.InvalidUid, error);
     }
 
-    /// <summary>The CA decodes single-line standard base64 reliably (cmc-shared-token.md, "Token format"); anything else is a caller bug.</summary>
+    /// <summary>The CA decodes single-line standard base64 reliably (docs/cmc-shared-token.md, "Token format"); anything else is a caller bug.</summary>
     private static void CheckToken(string token)
     {
         ArgumentNullException.ThrowIfNull(token);

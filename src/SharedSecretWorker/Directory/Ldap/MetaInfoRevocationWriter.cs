@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Directory.Ldap;
 /// <summary>
 /// Revocation tokens as the CA's code reads them: exactly one metaInfo value
 /// <c>revShrTok:&lt;token&gt;</c> on the certificate record, every other value untouched
-/// (cmc-shared-token.md, "Revocation").
+/// (docs/cmc-shared-token.md, "Revocation").
 ///
 /// A write is one modify that deletes the exact revShrTok values just read and adds the new one:
 /// never a bare add of a second value, never a replace of the whole attribute. Optimistic

@@ -5,7 +5,7 @@ namespace SharedSecretWorker.Directory.Ldap;
 
 /// <summary>
 /// The revocation token as a metaInfo value of a certificate record: <c>revShrTok:&lt;token&gt;</c>
-/// (cmc-shared-token.md, "Revocation: where the CA looks").
+/// (docs/cmc-shared-token.md, "Revocation: where the CA looks").
 /// </summary>
 internal static class RevocationTokenValues
 {

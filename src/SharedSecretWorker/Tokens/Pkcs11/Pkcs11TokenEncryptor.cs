@@ -7,7 +7,7 @@ using SharedSecretWorker.Contracts.Tokens;
 namespace SharedSecretWorker.Tokens.Pkcs11;
 
 /// <summary>
-/// Makes tokens in a PKCS#11 HSM (cmc-shared-token.md, "Token format"): an AES-128 session key
+/// Makes tokens in a PKCS#11 HSM (docs/cmc-shared-token.md, "Token format"): an AES-128 session key
 /// generated in the HSM as a session object, the passphrase encrypted with CKM_AES_CBC_PAD and the
 /// fixed IV, the key wrapped with the issuance protection public key (CKM_RSA_PKCS, or
 /// CKM_RSA_PKCS_OAEP SHA-256/MGF1-SHA-256/empty label), then destroyed. Randomness from C_GenerateRandom.

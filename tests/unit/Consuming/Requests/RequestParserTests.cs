@@ -3,7 +3,7 @@ using SharedSecretWorker.Contracts.Requests;
 
 namespace SharedSecretWorker.Tests.Unit.Consuming.Requests;
 
-/// <summary>Valid requests (contract: Messages), read into exactly the values they carry.</summary>
+/// <summary>Valid requests (docs/messages.md), read into exactly the values they carry.</summary>
 public sealed class RequestParserTests
 {
     private static readonly RequestParser Parser = new(["email", "sms"]);
