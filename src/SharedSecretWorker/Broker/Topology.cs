@@ -12,8 +12,6 @@ namespace SharedSecretWorker.Broker;
 /// </summary>
 internal sealed class Topology(TopologyOptions names, RetryOptions retry)
 {
-    private static readonly string[] Kinds = ["enrollment", "revocation", "clear"];
-
     /// <summary>The queue of a lane.</summary>
     public string QueueOf(Lane lane) => lane == Lane.Bulk ? names.BulkQueue : names.InteractiveQueue;
 
@@ -46,7 +44,7 @@ internal sealed class Topology(TopologyOptions names, RetryOptions retry)
                 ["x-delivery-limit"] = names.DeliveryLimit,
                 ["x-dead-letter-exchange"] = names.DeadLetterExchange,
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var kind in Kinds)
+            foreach (var kind in Enum.GetValues<RequestKind>())
             {
                 await channel.QueueBindAsync(queue, names.RequestsExchange, RequestRouting.KeyOf(kind, lane), cancellationToken: cancellationToken).ConfigureAwait(false);
             }

@@ -18,9 +18,9 @@ internal static class SubmitCommand
     public static Command Create()
     {
         var submit = new Command("submit", "Send one request to SharedSecretWorker through RabbitMQ.");
-        submit.Subcommands.Add(Kind("enrollment", "Issue an enrollment token for a user (shrTok on the user's entry).", target: "--uid", delivery: true));
-        submit.Subcommands.Add(Kind("revocation", "Issue a revocation token for a certificate (revShrTok in its record's metaInfo).", target: "--serial", delivery: true));
-        submit.Subcommands.Add(Kind("clear", "Remove the token of a user (--uid) or of a certificate (--serial).", target: null, delivery: false));
+        submit.Subcommands.Add(Kind(RequestKindNames.Enrollment, "Issue an enrollment token for a user (shrTok on the user's entry).", target: "--uid", delivery: true));
+        submit.Subcommands.Add(Kind(RequestKindNames.Revocation, "Issue a revocation token for a certificate (revShrTok in its record's metaInfo).", target: "--serial", delivery: true));
+        submit.Subcommands.Add(Kind(RequestKindNames.Clear, "Remove the token of a user (--uid) or of a certificate (--serial).", target: null, delivery: false));
         return submit;
     }
 
@@ -58,7 +58,7 @@ internal static class SubmitCommand
     private static async Task<int> Run(string kind, string? uid, string? serial, string? channel, string? address,
         string requestId, string? batchId, bool wait, TimeSpan timeout)
     {
-        if (kind == "clear" && (uid is null) == (serial is null))
+        if (kind == RequestKindNames.Clear && (uid is null) == (serial is null))
             return Usage("clear takes exactly one of --uid or --serial.");
 
         var configuration = CliConfiguration.Load();

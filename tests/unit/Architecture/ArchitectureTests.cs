@@ -1,9 +1,9 @@
 using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
 using SharedSecretWorker.Contracts;
 using SharedSecretWorker.Hosting;
-using static ArchUnitNET.Fluent.ArchRuleDefinition;
 
 namespace SharedSecretWorker.Tests.Unit.Architecture;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
-using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Hosting;
-using SharedSecretWorker.Processing;
 using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Tests.Unit.Telemetry;
