@@ -37,28 +37,36 @@ internal sealed class RequestHandler : IMessageHandler
         using var running = _running.Start();
         var started = Stopwatch.GetTimestamp();
         var attempt = _producers.AttemptOf(message);
-        JobOutcome outcome;
-        try
+        JobOutcome? outcome = null;
+        var settlement = Settlement.HandBack;
+
+        async Task SettleAsync(JobOutcome decided)
         {
-            outcome = await _processor.ProcessAsync(message, attempt, abandon).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
-        {
-            outcome = JobOutcome.Abandoned(null);
+            outcome = decided;
+            settlement = SettlementPolicy.Decide(decided.Kind, attempt, _retry.MaxAttempts);
+            try
+            {
+                await _settler.SettleAsync(message, decided, settlement, attempt, delivery).ConfigureAwait(false);
+            }
+            catch (BrokerUnavailableException ex)
+            {
+                // Whatever was not confirmed is not acked: the broker redelivers the message (to this
+                // worker after recovery, or to another), and CompletedRequests settles it if it was done.
+                ProcessingLog.SettleFailed(_logger, decided.RequestId, settlement.Action, ex.Message);
+                await TryHandBackAsync(delivery).ConfigureAwait(false);
+            }
         }
 
-        var settlement = SettlementPolicy.Decide(outcome.Kind, attempt, _retry.MaxAttempts);
         try
         {
-            await _settler.SettleAsync(message, outcome, settlement, attempt, delivery).ConfigureAwait(false);
+            await _processor.ProcessAsync(message, attempt, SettleAsync, abandon).ConfigureAwait(false);
         }
-        catch (BrokerUnavailableException ex)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested && outcome is null)
         {
-            // Whatever was not confirmed is not acked: the broker redelivers the message (to this
-            // worker after recovery, or to another), and CompletedRequests settles it if it was done.
-            ProcessingLog.SettleFailed(_logger, outcome.RequestId, settlement.Action, ex.Message);
-            await TryHandBackAsync(delivery).ConfigureAwait(false);
+            // Abandoned while waiting for the target's turn: nothing was done, the message goes back.
+            await SettleAsync(JobOutcome.Abandoned(null)).ConfigureAwait(false);
         }
+        if (outcome is null) return;
 
         var outcomeName = OutcomeName(outcome);
         WorkerTracing.Finish(activity, outcome.KindName, outcomeName, attempt, settlement.Action.ToString(), outcome.RequestId,

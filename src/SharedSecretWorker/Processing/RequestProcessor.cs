@@ -48,30 +48,49 @@ internal sealed class RequestProcessor
         _logger = logger;
     }
 
-    public async Task<JobOutcome> ProcessAsync(InboundMessage message, int attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes one attempt and hands its outcome to <paramref name="settle"/>. A request that names a
+    /// target is settled while its target lock is still held, so that the next job for the same
+    /// target starts only after this one's delivery is acknowledged, retried or dead-lettered.
+    /// </summary>
+    public async Task ProcessAsync(InboundMessage message, int attempt, Func<JobOutcome, Task> settle, CancellationToken cancellationToken)
     {
         var parsed = _parser.Parse(message.Body, message.MessageId);
-        if (!parsed.Succeeded) return JobOutcome.Rejected(parsed.Rejection);
+        if (!parsed.Succeeded)
+        {
+            await settle(JobOutcome.Rejected(parsed.Rejection)).ConfigureAwait(false);
+            return;
+        }
         var request = parsed.Request;
 
         if (_producers.Refusal(request.Kind, message) is { } refusal)
-            return JobOutcome.Permanent(request, ErrorCodes.Forbidden, refusal);
+        {
+            await settle(JobOutcome.Permanent(request, ErrorCodes.Forbidden, refusal)).ConfigureAwait(false);
+            return;
+        }
 
         if (_completed.Contains(request.RequestId))
         {
             ProcessingLog.Duplicate(_logger, request.RequestId);
-            return JobOutcome.Duplicate(request);
+            await settle(JobOutcome.Duplicate(request)).ConfigureAwait(false);
+            return;
         }
 
-        // One job per target at a time, so the last notice published is for the last token written.
+        // One job per target at a time, from the write to the settlement, so the last notice
+        // published is for the last token written (docs/messages.md, "Ordering and duplicates").
         using var held = await _locks.AcquireAsync(request.Target.Key, cancellationToken).ConfigureAwait(false);
+        await settle(await AttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private async Task<JobOutcome> AttemptAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    {
         try
         {
             var outcome = request.Kind switch
             {
                 RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, attempt, cancellationToken).ConfigureAwait(false),
                 RequestKind.Clear => await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false),
-                _ => throw new ArgumentOutOfRangeException(nameof(message), request.Kind, "Unknown request kind."),
+                _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown request kind."),
             };
             _completed.Add(request.RequestId);
             return outcome;
