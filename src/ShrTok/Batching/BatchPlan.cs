@@ -18,6 +18,11 @@ internal sealed class BatchPlan(string path, string fileSha256, BatchColumns col
     /// <summary>Data rows (header excluded).</summary>
     public int Rows => rowOfId.Count;
 
+    private readonly string[] _idOfRow = rowOfId.OrderBy(p => p.Value).Select(p => p.Key).ToArray();
+
     /// <summary>The row of a request id of this batch (ids compare as <see cref="BatchRequestIds.Comparer"/>).</summary>
     public bool TryGetRow(string requestId, out int row) => rowOfId.TryGetValue(requestId, out row);
+
+    /// <summary>The request id of a row.</summary>
+    public string IdOf(int row) => _idOfRow[row];
 }

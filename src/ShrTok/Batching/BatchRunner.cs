@@ -71,7 +71,10 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
             var start = session.Outcomes.Snapshot();
             output.WriteLine($"{Name}: {plan.Kind.ToWireName()} batch '{batchId}'{(generation > 0 ? $" (re-issue {generation})" : "")}: {plan.Rows} rows from {run.File}; " +
                 $"{start.Stored + start.Cleared} already done by an earlier run, {start.InFlight} still in flight, state in {folder}.");
-            if (run.Wait) await session.CollectResultsAsync(interrupt).ConfigureAwait(false);
+            // Results already queued decide what is sent: a row whose result is waiting there is final,
+            // not to be sent again (with or without --wait).
+            await session.CollectResultsAsync(interrupt).ConfigureAwait(false);
+            if (!run.Wait) await session.StopCollectingAsync().ConfigureAwait(false);
 
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var view = progress(options).ShowAsync($"batch {batchId}", session.Outcomes.Snapshot, stop.Task, interrupt);
@@ -205,13 +208,26 @@ internal sealed class BatchRunner(IConfiguration configuration, TextWriter outpu
                     {
                         await session.Producer.PublishAsync(id, session.KindName, bulk: true, body, CancellationToken.None).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (ex is InvalidOperationException or RabbitMQ.Client.Exceptions.AlreadyClosedException or IOException or ObjectDisposedException)
+                    catch (RequestNotTakenException ex)
                     {
+                        // Certainly not taken: sending it again later issues no second token.
                         Interlocked.CompareExchange(ref failure, ex.Message, null);
                         if (session.Outcomes.StateOf(row) == RowState.Sent)
                         {
                             session.Outcomes.Set(row, RowState.NotSent);
                             session.Journal.Write(BatchJournalStatus.Unsent, id);
+                        }
+                    }
+                    catch (Exception ex) when (ex is PublishOutcomeUnknownException or InvalidOperationException or IOException or ObjectDisposedException)
+                    {
+                        // Maybe taken: its result may still come (it is collected if so), but it is never
+                        // sent blindly again, which could issue a second passphrase; --reissue does it on purpose.
+                        Interlocked.CompareExchange(ref failure, ex.Message, null);
+                        if (session.Outcomes.StateOf(row) == RowState.Sent)
+                        {
+                            var why = $"the publish was not confirmed ({ex.Message}); the worker may have it: check the directory, or send the batch again with --reissue.";
+                            session.Outcomes.Set(row, RowState.Lost, BatchJournalStatus.PublishUnconfirmedCode, why);
+                            session.Journal.Write(BatchJournalStatus.Lost, id, BatchJournalStatus.PublishUnconfirmedCode, why, flush: true);
                         }
                     }
                     finally

@@ -81,6 +81,7 @@ internal sealed class BatchSession : IAsyncDisposable
                 case BatchJournalStatus.Stored: outcomes.Set(row, RowState.Stored, earlier: true); break;
                 case BatchJournalStatus.Cleared: outcomes.Set(row, RowState.Cleared, earlier: true); break;
                 case BatchJournalStatus.Failed: outcomes.Set(row, RowState.Failed, code, message, earlier: true); break;
+                case BatchJournalStatus.Lost: outcomes.Set(row, RowState.Lost, code, message, earlier: true); break;
             }
         }
     }
@@ -100,10 +101,13 @@ internal sealed class BatchSession : IAsyncDisposable
             {
                 if (Outcomes.StateOf(row) == RowState.Sent)
                 {
-                    Outcomes.Set(row, RowState.Lost, BatchJournalStatus.ResultLostCode,
-                        $"published by an earlier run whose results queue {existing} is gone (unused for longer than Batch:ResultsQueueExpiry); check the directory, or send the batch again with --reissue.", earlier: true);
+                    var why = $"published by an earlier run whose results queue {existing} is gone (unused for longer than Batch:ResultsQueueExpiry); check the directory, or send the batch again with --reissue.";
+                    Outcomes.Set(row, RowState.Lost, BatchJournalStatus.ResultLostCode, why, earlier: true);
+                    // Journaled, or the next run would replay 'sent' and wait for it on the new queue for ever.
+                    Journal.Write(BatchJournalStatus.Lost, Plan.IdOf(row), BatchJournalStatus.ResultLostCode, why);
                 }
             }
+            Journal.Flush();
         }
         await using var channel = await Producer.CreateChannelAsync(false, cancellationToken).ConfigureAwait(false);
         var queue = await BatchResultsQueue.CreateAsync(channel, Producer.Names, Options.ResultsQueueExpiry, cancellationToken).ConfigureAwait(false);
@@ -125,6 +129,15 @@ internal sealed class BatchSession : IAsyncDisposable
             Outcomes, Journal, cancellationToken).ConfigureAwait(false);
         while (_collector.Deliveries < Backlog && !Outcomes.Completion.IsCompleted)
             await Task.Delay(BacklogPoll, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops taking results (a run without --wait, once the backlog is taken); the rest stay queued for batch-status.</summary>
+    public async Task StopCollectingAsync()
+    {
+        if (_collector is null) return;
+        await _collector.DisposeAsync().ConfigureAwait(false);
+        _collector = null;
+        Journal.Flush();
     }
 
     /// <summary>How often the backlog drain is checked.</summary>

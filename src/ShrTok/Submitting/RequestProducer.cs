@@ -120,11 +120,25 @@ internal sealed class RequestProducer : IAsyncDisposable
         }
         catch (PublishException ex) when (ex.IsReturn)
         {
-            throw new InvalidOperationException($"No queue took the request on exchange '{_names.RequestsExchange}' with routing key '{routingKey}': has the worker been started once (it declares the queues)?", ex);
+            throw new RequestNotTakenException($"No queue took the request on exchange '{_names.RequestsExchange}' with routing key '{routingKey}': has the worker been started once (it declares the queues)?", ex);
         }
-        catch (OperationInterruptedException ex)
+        catch (PublishException ex)
         {
-            throw new InvalidOperationException($"The broker refused the request: {ex.ShutdownReason?.ReplyText ?? ex.Message}", ex);
+            throw new RequestNotTakenException($"The broker refused the request (nack) on exchange '{_names.RequestsExchange}'.", ex);
+        }
+        catch (AlreadyClosedException ex)
+        {
+            // Closed before or after the frame went out: the confirm, if any, is gone with the channel.
+            throw new PublishOutcomeUnknownException($"The connection to the broker closed before the request was confirmed: {ex.Message}", ex);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason is { Initiator: ShutdownInitiator.Peer, ReplyCode: >= 400 and < 500 })
+        {
+            // A channel-level error from the broker (403, 404, 406): it refused this publish.
+            throw new RequestNotTakenException($"The broker refused the request: {ex.ShutdownReason.ReplyText}", ex);
+        }
+        catch (Exception ex) when (ex is OperationInterruptedException or IOException or ObjectDisposedException)
+        {
+            throw new PublishOutcomeUnknownException($"The request's publish was not confirmed: {ex.GetBaseException().Message}", ex);
         }
     }
 

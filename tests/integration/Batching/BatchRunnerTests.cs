@@ -200,6 +200,55 @@ public sealed class BatchRunnerTests : IAsyncLifetime
         Assert.Equal(Rows, NoticesOf(batchId)); // one passphrase per row, none twice
     }
 
+    [Fact]
+    public async Task Rows_whose_results_queue_expired_are_journaled_unknown_and_a_later_run_neither_waits_for_them_nor_resends_them()
+    {
+        const int Rows = 12;
+        var batchId = "it-" + Guid.NewGuid().ToString("N")[..10];
+        var file = WriteFile("expired.csv", Enumerable.Range(1101, Rows).Select(i => $"{User(i)},email,{User(i)}@example.com"));
+        await _worker.StopWorkerAsync(); // the requests stay queued: no result can come for them
+
+        var (exit, output, error) = await RunAsync(new BatchRunRequest(file, Wait: false, null, batchId, Rate: null, Reissue: false));
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+
+        // The results queue expires (Batch:ResultsQueueExpiry) while nobody runs: deleted here.
+        var folder = BatchStateFolder.PathOf(Path.Combine(_folder, "state"), batchId);
+        var queue = BatchStateFolder.ReadManifest(folder)!.ResultsQueue!;
+        await DeleteQueueAsync(queue);
+
+        var firstReport = Path.Combine(_folder, "expired-1.csv");
+        var (firstExit, firstOutput, firstError) = await StatusAsync(batchId, wait: false, firstReport);
+        Assert.True(firstExit == 1, $"exit {firstExit}\n{firstOutput}\n{firstError}");
+        Assert.All(ReadReport(firstReport), r => Assert.Equal(("unknown", "result-lost"), (r[4], r[5])));
+
+        // A later run reads the journal: the rows are still unknown (not 'in flight' on the new queue
+        // for ever), and none is published again, which would issue a second passphrase.
+        var againReport = Path.Combine(_folder, "expired-2.csv");
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // it used to wait here for ever
+        var (againExit, againOutput, againError) = await RunAsync(new BatchRunRequest(file, Wait: true, againReport, batchId, Rate: null, Reissue: false), patience.Token);
+        Assert.DoesNotContain("interrupted", againError);
+        Assert.True(againExit == 1, $"exit {againExit}\n{againOutput}\n{againError}");
+        Assert.Contains($"{Rows} unknown", againOutput);
+        Assert.DoesNotContain("published by this run", againOutput);
+        Assert.All(ReadReport(againReport), r => Assert.Equal(("unknown", "result-lost"), (r[4], r[5])));
+    }
+
+    private static async Task DeleteQueueAsync(string queue)
+    {
+        var stack = StackEnvironment.Load();
+        var factory = new ConnectionFactory
+        {
+            HostName = stack.Get("STACK_RABBITMQ_HOST"),
+            Port = int.Parse(stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
+            VirtualHost = stack.Get("STACK_RABBITMQ_VHOST"),
+            UserName = stack.Get("STACK_RABBITMQ_ADMIN_USER"),
+            Password = stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
+    }
+
     /// <summary>The first batch.completed event on the worker's results exchange.</summary>
     private async Task<TaskCompletionSource<string>> ListenForBatchEventsAsync()
     {

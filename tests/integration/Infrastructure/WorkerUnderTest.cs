@@ -261,6 +261,15 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         return decryptor.DecryptToString(token);
     }
 
+    /// <summary>Stops the worker but keeps its topology and the observing side: requests published now stay queued.</summary>
+    public async Task StopWorkerAsync()
+    {
+        if (_host is null) return;
+        await _host.StopAsync();
+        _host.Dispose();
+        _host = null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)
