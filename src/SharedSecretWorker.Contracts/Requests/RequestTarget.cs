@@ -19,12 +19,13 @@ public abstract record RequestTarget
     public sealed record Certificate(CertificateSerial Serial) : RequestTarget;
 
     /// <summary>
-    /// The key that orders work on this target: enrollment and clear-by-uid share the uid's,
-    /// revocation and clear-by-serial the serial's (in decimal, however the request spelled it).
+    /// The key that orders work on this target: enrollment and clear-by-uid share the uid's, compared
+    /// as the directory compares uids (<see cref="UidMatching"/>: <c>jdoe</c> and <c>JDoe</c> are one
+    /// entry), revocation and clear-by-serial the serial's (in decimal, however the request spelled it).
     /// </summary>
     public string Key => this switch
     {
-        User user => "uid:" + user.Uid,
+        User user => "uid:" + UidMatching.Fold(user.Uid),
         Certificate certificate => "serial:" + certificate.Serial.Decimal,
         _ => throw new InvalidOperationException("Unknown target."),
     };

@@ -57,6 +57,23 @@ public sealed class RequestHandlerConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_uid_in_another_case_is_the_same_target()
+    {
+        // The directory matches uids with caseIgnoreMatch: jdoe and JDoe are one entry.
+        var held = _rig.Directory.Hold("uid=jdoe");
+        var running = _rig.Start(Deliveries.Enrollment("req-1", "jdoe"), _rig.NewDelivery());
+        await held.Entered.WaitAsync(Patience);
+
+        var waiting = _rig.Start(Deliveries.ClearUid("clr-3", "JDoe"), _rig.NewDelivery());
+        Assert.DoesNotContain("directory.clear-enrollment uid=JDoe", _rig.Events.Snapshot());
+
+        held.Open();
+        await Task.WhenAll(running, waiting).WaitAsync(Patience);
+        Assert.True(_rig.Events.IndexOfSingle("publish.result stored") < _rig.Events.IndexOfSingle("directory.clear-enrollment uid=JDoe"),
+            string.Join(", ", _rig.Events.Snapshot()));
+    }
+
+    [Fact]
     public async Task Jobs_for_different_targets_run_at_the_same_time()
     {
         var held = _rig.Directory.Hold("uid=jdoe");
