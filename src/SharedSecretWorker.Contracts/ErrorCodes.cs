@@ -43,12 +43,16 @@ public static class ErrorCodes
     /// <summary>The HSM refused the operation for good (mechanism, key or configuration); retrying cannot help.</summary>
     public const string HsmError = "hsm-error";
 
+    /// <summary>The producer reused a request id the worker already completed for it with a different body; nothing was done.</summary>
+    public const string RequestIdConflict = "request-id-conflict";
+
     /// <summary>Every code above, for documentation, validation and tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, UnknownUid, AmbiguousUid, UnknownSerial, UnknownChannel,
         Forbidden, DirectoryUnavailable, HsmUnavailable, InternalError,
         BrokerUnavailable, DirectoryRejected, HsmError,
+        RequestIdConflict,
     ];
 
     /// <summary>True when <paramref name="code"/> is one of <see cref="All"/>.</summary>

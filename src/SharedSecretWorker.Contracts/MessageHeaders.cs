@@ -7,6 +7,12 @@ namespace SharedSecretWorker.Contracts;
 public static class MessageHeaders
 {
     /// <summary>
+    /// The prefix of every header of the worker's own. The worker drops headers with this prefix
+    /// (in any letter case) from every message that is not its own copy.
+    /// </summary>
+    public const string Prefix = "x-shrtok-";
+
+    /// <summary>
     /// The attempt number, on the worker's delayed-delivery copies and on dead letters. The worker
     /// owns the attempt count: the broker's <c>x-delivery-count</c> also grows on crashes and
     /// hand-backs, which are not failed attempts.

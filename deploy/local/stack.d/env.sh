@@ -91,6 +91,12 @@ write_env() {
         for c in $CHANNELS; do
             echo "Delivery__Channels__${c}__CertificateFile=$PKI/channel-$c.crt"
         done
+        # Secure by default: the worker refuses to start without an allow-list for each kind. The
+        # identity-management user sends every kind (the demo publishes as it).
+        local k
+        for k in enrollment revocation clear; do
+            echo "Security__Producers__${k}__0=$RMQ_IDM_USER"
+        done
     } >"$tmp"
     if grep -q '[[:space:]]' <(grep -v '^#' "$tmp"); then die "worker.env would contain a space (state path has spaces?)"; fi
     replace_file "$STATE/worker.env" 600 <"$tmp"

@@ -1,4 +1,5 @@
 using RabbitMQ.Client.Events;
+using SharedSecretWorker.Contracts;
 using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Processing;
 
@@ -20,6 +21,7 @@ internal static class DeliveryCopy
     {
         var properties = delivery.BasicProperties;
         var userId = properties.IsUserIdPresent() ? properties.UserId : null;
+        var isWorkerCopy = userId is { Length: > 0 } && workerUser.Length > 0 && string.Equals(userId, workerUser, StringComparison.Ordinal);
         return new InboundMessage
         {
             Lane = lane,
@@ -31,11 +33,28 @@ internal static class DeliveryCopy
             Body = delivery.Body.ToArray(),
             MessageId = properties.IsMessageIdPresent() ? properties.MessageId : null,
             UserId = userId,
-            IsWorkerCopy = userId is { Length: > 0 } && workerUser.Length > 0 && string.Equals(userId, workerUser, StringComparison.Ordinal),
+            IsWorkerCopy = isWorkerCopy,
             Timestamp = properties.IsTimestampPresent() && properties.Timestamp.UnixTime > 0
                 ? DateTimeOffset.FromUnixTimeSeconds(properties.Timestamp.UnixTime)
                 : null,
-            Headers = properties.Headers is { } headers ? new Dictionary<string, object?>(headers) : new Dictionary<string, object?>(),
+            Headers = CopyHeaders(properties.Headers, isWorkerCopy),
         };
+    }
+
+    /// <summary>
+    /// The headers, without the worker's own (<c>x-shrtok-*</c>) unless the message is the worker's own
+    /// copy: a producer's forged attempt or producer header reaches neither processing nor the retry and
+    /// dead-letter copies made from the message (docs/messages.md, "Headers").
+    /// </summary>
+    private static Dictionary<string, object?> CopyHeaders(IDictionary<string, object?>? headers, bool isWorkerCopy)
+    {
+        var copy = new Dictionary<string, object?>();
+        if (headers is null) return copy;
+        foreach (var (name, value) in headers)
+        {
+            if (!isWorkerCopy && name.StartsWith(MessageHeaders.Prefix, StringComparison.OrdinalIgnoreCase)) continue;
+            copy[name] = value;
+        }
+        return copy;
     }
 }

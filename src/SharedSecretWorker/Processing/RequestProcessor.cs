@@ -69,17 +69,34 @@ internal sealed class RequestProcessor
             return;
         }
 
-        if (_completed.Contains(request.RequestId))
-        {
-            ProcessingLog.Duplicate(_logger, request.RequestId);
-            await settle(JobOutcome.Duplicate(request)).ConfigureAwait(false);
-            return;
-        }
+        var producer = _producers.ProducerOf(message);
+        var bodyDigest = CompletedRequests.Digest(message.Body);
 
         // One job per target at a time, from the write to the settlement, so the last notice
         // published is for the last token written (docs/messages.md, "Ordering and duplicates").
         using var held = await _locks.AcquireAsync(request.Target.Key, cancellationToken).ConfigureAwait(false);
-        await settle(await AttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+        // Inside the target's turn: a redelivery that waited behind its still-running original finds it completed.
+        var match = _completed.Match(producer, request.RequestId, bodyDigest);
+        switch (match)
+        {
+            case CompletedRequestMatch.NotCompleted:
+                break;
+            case CompletedRequestMatch.SameRequest:
+                ProcessingLog.Duplicate(_logger, request.RequestId);
+                await settle(JobOutcome.Duplicate(request)).ConfigureAwait(false);
+                return;
+            case CompletedRequestMatch.DifferentBody:
+                await settle(JobOutcome.Permanent(request, ErrorCodes.RequestIdConflict,
+                    $"Request id '{request.RequestId}' was already completed for this producer with a different request; nothing was done. Send a new request under a new id.")).ConfigureAwait(false);
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(message), match, "Unknown completed-request match.");
+        }
+
+        var outcome = await AttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false);
+        if (outcome.Kind == OutcomeKind.Completed) _completed.Add(producer, request.RequestId, bodyDigest);
+        await settle(outcome).ConfigureAwait(false);
     }
 
     private async Task<JobOutcome> AttemptAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
@@ -92,7 +109,6 @@ internal sealed class RequestProcessor
                 RequestKind.Clear => await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown request kind."),
             };
-            _completed.Add(request.RequestId);
             return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -67,6 +67,10 @@ internal sealed class LanesHarness : IHarness
         // The stack's configuration with this run's own exchanges and queues (production retry delays:
         // DeleteTopologyAsync removes the retry queues they name).
         var configuration = WorkerUnderTest.StackConfiguration(stack, prefix);
+        // The probe publishes as the admin user and shrtok as the worker's user, neither of them the
+        // identity-management user that worker.env lists.
+        configuration["Security:AllowAnyProducer"] = "true";
+        foreach (var key in configuration.Keys.Where(k => k.StartsWith("Security:Producers:", StringComparison.OrdinalIgnoreCase)).ToList()) configuration.Remove(key);
         if (concurrency is not null) configuration["Worker:MaxConcurrency"] = concurrency;
         var batchId = "lanes-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         try

@@ -22,6 +22,8 @@ public sealed class StartupFailureTests : IDisposable
         { "Delivery:Channels:email:CertificateFile", "{dir}/not-a-cert.pem", "Delivery:Channels:email:CertificateFile" },
         { "Token:KeyWrap", "Rot13", "Token:KeyWrap" },
         { "RabbitMq:Uri", "http://localhost", "RabbitMq:Uri" },
+        // No Security:Producers list for a kind, and anyone not allowed on purpose.
+        { "Security:AllowAnyProducer", "false", "Security:Producers:enrollment" },
     };
 
     [Theory]

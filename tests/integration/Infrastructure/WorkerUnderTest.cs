@@ -27,6 +27,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMessage>> _results = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DeliveryNotice>> _notices = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Body, string Code, string Reason)> _deadLetters = new();
+    private readonly ConcurrentQueue<(string Body, IReadOnlyDictionary<string, string> Headers)> _deadLetterHeaders = new();
     private readonly ConcurrentQueue<DeliveryNotice> _noticesInOrder = new();
     private IHost? _host;
     private IConnection? _admin;
@@ -82,6 +83,11 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
         settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
         settings["Worker:ShutdownGrace"] = "00:00:10";
+        // Tests publish as the stack's admin user (without user_id) or, through shrtok, as the worker's
+        // user, not as the identity-management user worker.env lists: the producer allow-list is off
+        // unless a test sets Security keys of its own (ProducerAllowListTests, ForgedHeaderTests).
+        foreach (var key in settings.Keys.Where(k => k.StartsWith("Security:", StringComparison.OrdinalIgnoreCase)).ToList()) settings.Remove(key);
+        settings["Security:AllowAnyProducer"] = "true";
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }
@@ -166,6 +172,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         {
             var headers = properties.Headers ?? new Dictionary<string, object?>();
             _deadLetters.Enqueue((Encoding.UTF8.GetString(body), Text(headers, "x-shrtok-error-code"), Text(headers, "x-shrtok-reason")));
+            _deadLetterHeaders.Enqueue((Encoding.UTF8.GetString(body), headers.ToDictionary(h => h.Key, h => HeaderText(h.Value), StringComparer.Ordinal)));
         });
     }
 
@@ -187,6 +194,13 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         };
         await _observer!.BasicConsumeAsync(queue, autoAck: true, consumer);
     }
+
+    private static string HeaderText(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        null => "",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
 
     private static string Text(IDictionary<string, object?> headers, string name) =>
         headers.TryGetValue(name, out var value) && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : "";
@@ -241,6 +255,19 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         {
             foreach (var letter in _deadLetters)
                 if (match(letter.Body)) return letter;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no matching dead letter");
+    }
+
+    /// <summary>Waits until a dead letter matching <paramref name="match"/> arrived; returns its headers as text.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DeadLetterHeadersAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var letter in _deadLetterHeaders)
+                if (match(letter.Body)) return letter.Headers;
             await Task.Delay(50);
         }
         throw new TimeoutException("no matching dead letter");

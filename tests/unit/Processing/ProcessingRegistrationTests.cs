@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SharedSecretWorker.Delivery;
 using SharedSecretWorker.Directory;
 using SharedSecretWorker.Processing;
@@ -33,6 +34,8 @@ public sealed class ProcessingRegistrationTests : IDisposable
         {
             [$"Delivery:Channels:{ProcessingRig.Channel}:CertificateFile"] = _channel.CertificateFile,
             ["CircuitBreaker:ProbeInterval"] = "01:00:00",
+            // These tests are about the wiring; the allow-list's own tests set lists or turn this off.
+            ["Security:AllowAnyProducer"] = "true",
         };
         foreach (var (key, value) in extra ?? []) settings[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -75,5 +78,22 @@ public sealed class ProcessingRegistrationTests : IDisposable
             .OnMessageAsync(Deliveries.Enrollment(), new FakeAcknowledgement(_events), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(["publish.result failed code=forbidden", "deadletter code=forbidden", "ack"], _events.Snapshot());
+    }
+
+    [Fact]
+    public async Task Without_an_allow_list_for_each_kind_the_options_are_refused_naming_the_keys()
+    {
+        await using var provider = Build(new()
+        {
+            ["Security:AllowAnyProducer"] = "false",
+            ["Security:Producers:enrollment:0"] = "shrtok-idm",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SecurityOptions>>().Value);
+
+        Assert.Contains("Security:Producers:revocation", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Security:Producers:clear", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Security:AllowAnyProducer", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Security:Producers:enrollment", error.Message, StringComparison.Ordinal);
     }
 }
