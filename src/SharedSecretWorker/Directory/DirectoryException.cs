@@ -24,6 +24,13 @@ public sealed class DirectoryException : Exception
     /// <summary>The LDAP result code (RFC 4511 section 4.1.9, or the client library's code such as 81 server down), when the server or library gave one.</summary>
     public int? LdapResultCode { get; }
 
+    /// <summary>
+    /// For an operation abandoned after <c>Directory:OperationTimeout</c>: the call, which keeps running in
+    /// libldap and may still change the entry; it completes when the call really ends. Whoever orders
+    /// work on the entry holds it until then, so that a late write never lands after a newer one.
+    /// </summary>
+    public Task? StillRunning { get; init; }
+
     /// <summary>True when the same request may succeed later without anyone changing anything (server down, busy, timeout, write conflict).</summary>
     public bool IsTransient => Kind is DirectoryFailure.Unavailable or DirectoryFailure.Conflict;
 }

@@ -22,6 +22,10 @@ internal static partial class DirectoryLog
         Message = "{Operation}: gave up after {Attempts} attempts, other writers kept changing the entry")]
     public static partial void WriteGaveUp(ILogger logger, string operation, int attempts);
 
+    [LoggerMessage(EventId = LogEvents.DirectoryPoolRecycled, EventName = nameof(LogEvents.DirectoryPoolRecycled), Level = LogLevel.Error,
+        Message = "All {Connections} LDAP connections to {Endpoint} are stuck in calls abandoned after Directory:OperationTimeout; new calls get fresh connections. If these are stuck too, liveness fails and the process should be restarted.")]
+    public static partial void PoolRecycled(ILogger logger, string endpoint, int connections);
+
     [LoggerMessage(EventId = LogEvents.DirectoryRacingValuesRemoved, EventName = nameof(LogEvents.DirectoryRacingValuesRemoved), Level = LogLevel.Debug,
         Message = "{Operation}: removed {Count} revShrTok value(s) a racing writer added before us")]
     public static partial void RacingValuesRemoved(ILogger logger, string operation, int count);

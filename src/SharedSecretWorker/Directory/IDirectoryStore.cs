@@ -38,4 +38,10 @@ public interface IDirectoryStore
 
     /// <summary>Start-up check: the bind works, both bases exist, and the server supports what the writer relies on.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Calls abandoned after their timeout that have not returned yet (liveness and readiness count them).</summary>
+    int AbandonedCalls => 0;
+
+    /// <summary>How many abandoned calls may be stuck at once before the worker is no longer live.</summary>
+    int AbandonedLimit => int.MaxValue;
 }

@@ -44,6 +44,10 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default) =>
         RunAsync(ReadRevocation, Search, () => inner.ReadRevocationTokenAsync(serial, cancellationToken));
 
+    public int AbandonedCalls => inner.AbandonedCalls;
+
+    public int AbandonedLimit => inner.AbandonedLimit;
+
     public async Task CheckAsync(CancellationToken cancellationToken = default) =>
         await RunAsync(Check, Search, async () =>
         {

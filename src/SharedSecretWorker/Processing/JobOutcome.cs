@@ -13,6 +13,12 @@ public sealed record JobOutcome(OutcomeKind Kind, WorkRequest? Request, RequestR
     /// <summary>The entry DN the request addressed, when known.</summary>
     public string? Dn { get; init; }
 
+    /// <summary>
+    /// A dependency call this attempt abandoned after its timeout, which may still write to the target
+    /// (<see cref="SharedSecretWorker.Directory.DirectoryException.StillRunning"/>): the target stays held until it ends.
+    /// </summary>
+    public Task? StillRunning { get; init; }
+
     /// <summary>The best-known request id.</summary>
     public string? RequestId => Request?.RequestId ?? Rejection?.RequestId;
 

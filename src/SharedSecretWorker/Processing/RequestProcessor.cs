@@ -74,7 +74,33 @@ internal sealed class RequestProcessor
 
         // One job per target at a time, from the write to the settlement, so the last notice
         // published is for the last token written (docs/messages.md, "Ordering and duplicates").
-        using var held = await _locks.AcquireAsync(request.Target.Key, cancellationToken).ConfigureAwait(false);
+        var held = await _locks.AcquireAsync(request.Target.Key, cancellationToken).ConfigureAwait(false);
+        Task? stillRunning = null;
+        try
+        {
+            stillRunning = await ProcessInTurnAsync(message, request, attempt, producer, bodyDigest, settle, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (stillRunning is { IsCompleted: false })
+            {
+                // An abandoned LDAP call may still land its modify: the target stays held until it
+                // really ends, so a retry's write cannot be overtaken by it (docs/messages.md,
+                // "Ordering and duplicates"). The job itself is settled and its slot free.
+                _ = stillRunning.ContinueWith(static (_, turn) => ((IDisposable)turn!).Dispose(), held,
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                held.Dispose();
+            }
+        }
+    }
+
+    /// <returns>An abandoned call that may still write to the target, if the attempt left one.</returns>
+    private async Task<Task?> ProcessInTurnAsync(InboundMessage message, WorkRequest request, int attempt, string? producer, byte[] bodyDigest,
+        Func<JobOutcome, Task> settle, CancellationToken cancellationToken)
+    {
 
         // Inside the target's turn: a redelivery that waited behind its still-running original finds it completed.
         var match = _completed.Match(producer, request.RequestId, bodyDigest);
@@ -85,11 +111,11 @@ internal sealed class RequestProcessor
             case CompletedRequestMatch.SameRequest:
                 ProcessingLog.Duplicate(_logger, request.RequestId);
                 await settle(JobOutcome.Duplicate(request)).ConfigureAwait(false);
-                return;
+                return null;
             case CompletedRequestMatch.DifferentBody:
                 await settle(JobOutcome.Permanent(request, ErrorCodes.RequestIdConflict,
                     $"Request id '{request.RequestId}' was already completed for this producer with a different request; nothing was done. Send a new request under a new id.")).ConfigureAwait(false);
-                return;
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(message), match, "Unknown completed-request match.");
         }
@@ -97,6 +123,7 @@ internal sealed class RequestProcessor
         var outcome = await AttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.Completed) _completed.Add(producer, request.RequestId, bodyDigest);
         await settle(outcome).ConfigureAwait(false);
+        return outcome.StillRunning;
     }
 
     private async Task<JobOutcome> AttemptAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
@@ -117,7 +144,7 @@ internal sealed class RequestProcessor
         }
         catch (DirectoryException ex)
         {
-            return FromDirectory(request, ex);
+            return FromDirectory(request, ex) with { StillRunning = ex.StillRunning };
         }
         catch (HsmUnavailableException ex)
         {

@@ -43,6 +43,7 @@ public static class LogEvents
     public const int DirectoryWriteConflict = 3102;
     public const int DirectoryWriteGaveUp = 3103;
     public const int DirectoryRacingValuesRemoved = 3104;
+    public const int DirectoryPoolRecycled = 3105;
 
     // 4xxx: operations (telemetry, health, systemd)
     public const int TelemetryEndpoint = 4000;

@@ -181,35 +181,32 @@ public sealed class ConnectionTests : IDisposable
     [Fact]
     public async Task A_call_stuck_past_its_timeout_keeps_its_slot_until_the_server_answers()
     {
-        // Bounded blocking: with one connection allowed, a hung call holds it; the next caller is
-        // told the directory is unavailable after OperationTimeout instead of opening more.
+        // Bounded blocking: with two connections allowed, a hung call holds one and a hung dial the
+        // other; the next caller is told the directory is unavailable after OperationTimeout
+        // instead of opening more.
         var target = new Uri(_bed.Stack.Get("STACK_LDAP_URL"));
         await using var forwarder = new TcpForwarder(target.Host, target.Port);
         forwarder.Start();
         var store = _bed.Store(o =>
         {
             o.Url = $"ldap://127.0.0.1:{forwarder.Port}";
-            o.MaxConnections = 1;
+            o.MaxConnections = 2;
             o.OperationTimeout = TimeSpan.FromSeconds(1);
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
         });
         // Warm-up with 1 s timeouts can itself time out on a loaded machine: retried, not judged.
         await EventuallyAsync(async () => { await store.CheckAsync(); return true; });
         var serial = CertificateSerial.Parse("6699");
 
         forwarder.Paused = true;
-        // On a loaded machine the idle connection may have been re-dialled, so the hung call is
-        // either the operation ("did not answer") or the dial ("did not finish"): both Unavailable.
         var first = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal(DirectoryFailure.Unavailable, first.Kind);
-        var accepted = forwarder.Accepted;
         var second = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
         Assert.Equal(DirectoryFailure.Unavailable, second.Kind);
-        // When the hung call held an open connection, the second caller is told so and dials
-        // nothing; when the hung call was itself a dial that timed out, its slot is free again and
-        // the second caller's own dial times out: either way never more than one connection at once.
-        if (second.Message.Contains("stayed busy", StringComparison.Ordinal)) Assert.Equal(accepted, forwarder.Accepted);
-        else Assert.Contains("did not finish", second.Message, StringComparison.Ordinal);
-        accepted = forwarder.Accepted;
+        var accepted = forwarder.Accepted;
+        var third = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
+        Assert.Contains("stayed busy", third.Message, StringComparison.Ordinal);
+        Assert.Equal(accepted, forwarder.Accepted); // never more connections than MaxConnections at once
 
         forwarder.Paused = false;
         // The stuck call returns once the forwarder lets the answer through; on a loaded machine
@@ -218,6 +215,44 @@ public sealed class ConnectionTests : IDisposable
         Assert.Equal($"cn=6699,{_bed.RepositoryBase}", read.Dn, ignoreCase: true);
         // The stuck connection was closed once it returned, not reused: the read came on a new one.
         Assert.True(forwarder.Accepted > accepted, "the read after the stall reused the stuck connection");
+    }
+
+    [Fact]
+    public async Task A_call_abandoned_after_its_timeout_is_reported_until_it_really_ends_and_a_wedged_pool_gets_fresh_slots_once()
+    {
+        var target = new Uri(_bed.Stack.Get("STACK_LDAP_URL"));
+        await using var forwarder = new TcpForwarder(target.Host, target.Port);
+        forwarder.Start();
+        var store = _bed.Store(o =>
+        {
+            o.Url = $"ldap://127.0.0.1:{forwarder.Port}";
+            o.MaxConnections = 1;
+            o.OperationTimeout = TimeSpan.FromSeconds(1);
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        });
+        await EventuallyAsync(async () => { await store.CheckAsync(); return true; });
+        var serial = CertificateSerial.Parse("6699");
+
+        forwarder.Paused = true;
+        var abandoned = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
+        // The caller learns the call runs on (it could still land a modify): it keeps the target until then.
+        Assert.NotNull(abandoned.StillRunning);
+        Assert.False(abandoned.StillRunning.IsCompleted);
+        Assert.Equal(1, store.AbandonedCalls);
+        Assert.Equal(2, store.AbandonedLimit);
+
+        // Its only slot is stuck: later calls get a fresh set once, so they dial instead of waiting
+        // for libldap (which may take hours); this dial hangs too while the server is silent.
+        var accepted = forwarder.Accepted;
+        var next = await Assert.ThrowsAsync<DirectoryException>(() => store.ReadRevocationTokenAsync(serial));
+        Assert.Contains("did not finish", next.Message, StringComparison.Ordinal);
+        Assert.True(forwarder.Accepted > accepted, "the wedged pool did not give the next call a fresh slot");
+
+        forwarder.Paused = false;
+        await abandoned.StillRunning.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, store.AbandonedCalls);
+        var read = await EventuallyAsync(() => store.ReadRevocationTokenAsync(serial));
+        Assert.Equal($"cn=6699,{_bed.RepositoryBase}", read.Dn, ignoreCase: true);
     }
 
     /// <summary>Retries a call that may meet Unavailable while a recovery is still under way.</summary>

@@ -1,3 +1,4 @@
+using SharedSecretWorker.Directory;
 using SharedSecretWorker.Tests.Unit.Processing.Fakes;
 
 namespace SharedSecretWorker.Tests.Unit.Processing;
@@ -71,6 +72,31 @@ public sealed class RequestHandlerConcurrencyTests : IDisposable
         await Task.WhenAll(running, waiting).WaitAsync(Patience);
         Assert.True(_rig.Events.IndexOfSingle("publish.result stored") < _rig.Events.IndexOfSingle("directory.clear-enrollment uid=JDoe"),
             string.Join(", ", _rig.Events.Snapshot()));
+    }
+
+    [Fact]
+    public async Task A_directory_call_abandoned_after_its_timeout_keeps_the_target_until_it_really_ends()
+    {
+        // The pool gave up waiting, but libldap's call runs on and may still land its modify: the
+        // job is settled (delayed delivery) and its slot freed, the target is not.
+        var call = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _rig.Directory.FailNext(new DirectoryException(DirectoryFailure.Unavailable, "did not answer (test)", FakeDirectory.UserDn("jdoe"), 85)
+        {
+            StillRunning = call.Task,
+        });
+        var first = _rig.NewDelivery();
+        await _rig.Start(Deliveries.Enrollment("req-1", "jdoe"), first).WaitAsync(Patience);
+        Assert.Equal(1, first.Acks);
+        Assert.Contains(_rig.Events.Snapshot(), e => e.StartsWith("delayed", StringComparison.Ordinal));
+
+        var waiting = _rig.Start(Deliveries.ClearUid("clr-4", "jdoe"), _rig.NewDelivery());
+        Assert.False(waiting.IsCompleted);
+        Assert.DoesNotContain("directory.clear-enrollment uid=jdoe", _rig.Events.Snapshot());
+
+        call.SetResult();
+        await waiting.WaitAsync(Patience);
+        Assert.Contains("directory.clear-enrollment uid=jdoe", _rig.Events.Snapshot());
+        Assert.Equal(0, _rig.Locks.Count);
     }
 
     [Fact]

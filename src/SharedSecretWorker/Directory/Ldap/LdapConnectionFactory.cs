@@ -39,6 +39,9 @@ internal sealed class LdapConnectionFactory : IDisposable
           + $" or does not name the host '{Endpoint.Host}' of {DirectoryOptions.SectionName}:Url."
         : null;
 
+    /// <summary>libldap's own request timeout, in multiples of <c>Directory:OperationTimeout</c>.</summary>
+    public const int LibldapBackstopFactor = 5;
+
     /// <summary>Connects, negotiates TLS and binds; blocking (libldap's calls are synchronous).</summary>
     public LdapConnection Open()
     {
@@ -48,7 +51,11 @@ internal sealed class LdapConnectionFactory : IDisposable
         {
             // Bind explicitly below, so that StartTLS can come first.
             AutoBind = false,
-            Timeout = _options.OperationTimeout,
+            // libldap's own timeout is only a backstop behind the pool's watchdog, which is the
+            // authority (LdapConnectionPool: S.DS.P hands libldap a malformed timeval on Linux x64).
+            // Set well past it, so that the watchdog, not a race with libldap, decides that a call is
+            // abandoned, and an abandoned call keeps its slot for a while rather than a moment.
+            Timeout = LibldapBackstopFactor * _options.OperationTimeout,
         };
         try
         {

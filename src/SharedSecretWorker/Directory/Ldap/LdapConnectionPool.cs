@@ -34,8 +34,11 @@ internal sealed class LdapConnectionPool : IDisposable
     private readonly int _maxConnections;
     private readonly string _bindDn;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _slots;
     private readonly ConcurrentStack<LdapConnection> _idle = new();
+    private readonly Lock _recycling = new();
+    private SemaphoreSlim _slots;
+    private int _abandoned;
+    private int _recycles;
     private volatile bool _disposed;
 
     public LdapConnectionPool(LdapConnectionFactory factory, DirectoryOptions options, ILogger logger)
@@ -52,11 +55,23 @@ internal sealed class LdapConnectionPool : IDisposable
     /// <summary>Connections currently idle in the pool (for tests and diagnostics).</summary>
     public int IdleCount => _idle.Count;
 
+    /// <summary>Calls abandoned after OperationTimeout that libldap has not returned from yet (each holds a thread and a connection).</summary>
+    public int AbandonedCalls => Volatile.Read(ref _abandoned);
+
+    /// <summary>
+    /// Most calls that may be stuck at once before the process should be restarted: one full set of
+    /// slots may be recycled (below), a second full set stuck means libldap is not coming back.
+    /// </summary>
+    public int AbandonedLimit => 2 * _maxConnections;
+
     /// <summary>Runs <paramref name="operation"/> on a connection of its own, bounded by <c>Directory:OperationTimeout</c>.</summary>
     public async Task<T> RunAsync<T>(Func<LdapConnection, T> operation, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!await _slots.WaitAsync(_operationTimeout, cancellationToken).ConfigureAwait(false))
+        // The slots of this call: a recycle (below) gives later calls new ones, and a stuck call
+        // gives back to the set it came from.
+        var slots = Volatile.Read(ref _slots);
+        if (!await slots.WaitAsync(_operationTimeout, cancellationToken).ConfigureAwait(false))
         {
             throw new DirectoryException(DirectoryFailure.Unavailable,
                 $"All {_maxConnections} connections to {_factory.Endpoint} stayed busy for {Seconds(_operationTimeout)} "
@@ -70,7 +85,7 @@ internal sealed class LdapConnectionPool : IDisposable
         {
             for (var attempt = 0; ; attempt++)
             {
-                var (connection, reused) = await AcquireAsync(slotOwned, cancellationToken).ConfigureAwait(false);
+                var (connection, reused) = await AcquireAsync(slots, slotOwned, cancellationToken).ConfigureAwait(false);
                 // Not cancellable once started: libldap's call cannot be interrupted, and the
                 // connection must not go back to the pool while a call is still running on it.
                 var call = Task.Run(() => operation(connection), CancellationToken.None);
@@ -83,16 +98,24 @@ internal sealed class LdapConnectionPool : IDisposable
                 catch (TimeoutException e)
                 {
                     slotOwned.Value = false;
-                    _ = call.ContinueWith(finished =>
+                    Interlocked.Increment(ref _abandoned);
+                    var ended = call.ContinueWith(finished =>
                     {
                         _ = finished.Exception;
                         connection.Dispose();
-                        _slots.Release();
+                        slots.Release();
+                        if (Interlocked.Decrement(ref _abandoned) == 0) Interlocked.Exchange(ref _recycles, 0);
                     }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                     DirectoryLog.Timeout(_logger, _factory.Endpoint.ToString(), _operationTimeout);
+                    RecycleIfWedged(slots);
+                    // The caller learns the call may still write (a search-then-modify can land its
+                    // modify late), so that it keeps the entry's turn until the call really ends.
                     throw new DirectoryException(DirectoryFailure.Unavailable,
                         $"The LDAP server {_factory.Endpoint} did not answer within {Seconds(_operationTimeout)} ({DirectoryOptions.SectionName}:OperationTimeout).",
-                        ldapResultCode: LdapResultCodes.Timeout, innerException: e);
+                        ldapResultCode: LdapResultCodes.Timeout, innerException: e)
+                    {
+                        StillRunning = ended,
+                    };
                 }
                 catch (Exception e) when (LdapFailures.ResultCode(e) is { } code && LdapResultCodes.BreaksConnection(code))
                 {
@@ -115,7 +138,26 @@ internal sealed class LdapConnectionPool : IDisposable
         }
         finally
         {
-            if (slotOwned.Value) _slots.Release();
+            if (slotOwned.Value) slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// When every slot of <paramref name="slots"/> is held by a call abandoned after its timeout, no
+    /// call can run until libldap returns, which may be hours (see above). Later calls then get a
+    /// fresh set of slots, once: the stuck calls keep their threads and connections and give back to
+    /// their old set. A second set stuck as well is past <see cref="AbandonedLimit"/>: liveness
+    /// fails and the process is restarted, which is what ends calls libldap never returns from.
+    /// </summary>
+    private void RecycleIfWedged(SemaphoreSlim slots)
+    {
+        lock (_recycling)
+        {
+            if (!ReferenceEquals(slots, _slots) || slots.CurrentCount > 0 || _recycles > 0) return;
+            if (Volatile.Read(ref _abandoned) < _maxConnections) return;
+            _recycles++;
+            Volatile.Write(ref _slots, new SemaphoreSlim(_maxConnections, _maxConnections));
+            DirectoryLog.PoolRecycled(_logger, _factory.Endpoint.ToString(), _maxConnections);
         }
     }
 
@@ -125,7 +167,7 @@ internal sealed class LdapConnectionPool : IDisposable
         else _idle.Push(connection);
     }
 
-    private async Task<(LdapConnection Connection, bool Reused)> AcquireAsync(StrongBox<bool> slotOwned, CancellationToken cancellationToken)
+    private async Task<(LdapConnection Connection, bool Reused)> AcquireAsync(SemaphoreSlim slots, StrongBox<bool> slotOwned, CancellationToken cancellationToken)
     {
         if (_idle.TryPop(out var idle)) return (idle, true);
         var opening = Task.Run(Open, CancellationToken.None);
@@ -142,7 +184,7 @@ internal sealed class LdapConnectionPool : IDisposable
             {
                 if (finished.IsCompletedSuccessfully) finished.Result.Dispose();
                 else _ = finished.Exception;
-                _slots.Release();
+                slots.Release();
             }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             if (e is OperationCanceledException) throw;
             throw new DirectoryException(DirectoryFailure.Unavailable,

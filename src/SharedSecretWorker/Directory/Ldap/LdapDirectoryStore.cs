@@ -109,6 +109,10 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
                 : _tokenAttribute.Read(EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute)));
     }
 
+    public int AbandonedCalls => _pool.AbandonedCalls;
+
+    public int AbandonedLimit => _pool.AbandonedLimit;
+
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
         await ReadAsync("Checking the directory", null, DirectoryFailure.Misconfigured, cancellationToken, connection =>
