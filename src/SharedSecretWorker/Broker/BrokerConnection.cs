@@ -48,12 +48,12 @@ public sealed class BrokerConnection : IAsyncDisposable
             IConnection connection;
             try
             {
-                connection = await factory.CreateConnectionAsync(_options.ClientName, cancellationToken).ConfigureAwait(false);
+                connection = await factory.CreateConnectionAsync(BrokerEndpoints.Of(factory, _options.Endpoints), _options.ClientName, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 throw new InvalidOperationException(
-                    $"Cannot connect to RabbitMQ at {Redacted(_options.Uri)} as '{factory.UserName}' (RabbitMq:Uri): {ex.GetBaseException().Message}", ex);
+                    $"Cannot connect to RabbitMQ at {Redacted(_options.Uri)}{BrokerEndpoints.Describe(_options.Endpoints)} as '{factory.UserName}' (RabbitMq:Uri, RabbitMq:Endpoints): {ex.GetBaseException().Message}", ex);
             }
             connection.ConnectionShutdownAsync += (_, args) =>
             {

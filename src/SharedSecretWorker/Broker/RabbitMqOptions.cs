@@ -24,6 +24,13 @@ public sealed class RabbitMqOptions
     [Required]
     public string Uri { get; set; } = "";
 
+    /// <summary>
+    /// Further nodes of the same cluster, as <c>host:port</c>: the connection (and its automatic
+    /// recovery) tries every node, <see cref="Uri"/>'s included, in random order, so a worker or
+    /// <c>shrtok</c> fails over when a node goes down. User, vhost and TLS come from <see cref="Uri"/>.
+    /// </summary>
+    public List<string> Endpoints { get; set; } = [];
+
     /// <summary>File holding the broker password (systemd credential); the environment variable <c>RabbitMq__Password</c> also works.</summary>
     public string? PasswordFile { get; set; }
 

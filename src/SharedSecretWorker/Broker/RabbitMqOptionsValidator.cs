@@ -27,6 +27,11 @@ internal sealed class RabbitMqOptionsValidator : IValidateOptions<RabbitMqOption
             else if (!IsCertificate(options.CaFile, out var problem))
                 errors.Add($"RabbitMq:CaFile '{options.CaFile}' is not a PEM or DER certificate: {problem}");
         }
+        for (var i = 0; i < options.Endpoints.Count; i++)
+        {
+            if (!BrokerEndpoints.TryParse(options.Endpoints[i], out _, out _))
+                errors.Add($"RabbitMq:Endpoints:{i} must be host:port (a further node of the cluster RabbitMq:Uri names), not '{options.Endpoints[i]}'.");
+        }
         if (options.RecoveryInterval <= TimeSpan.Zero)
             errors.Add("RabbitMq:RecoveryInterval must be positive.");
         if (options.ConfirmTimeout <= TimeSpan.Zero)

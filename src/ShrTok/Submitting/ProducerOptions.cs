@@ -13,6 +13,9 @@ internal sealed class ProducerOptions
     /// <summary><c>amqp://user@host:port/vhost</c>; empty: <c>RabbitMq:Uri</c>.</summary>
     public string? Uri { get; set; }
 
+    /// <summary>Further nodes of the cluster (<c>host:port</c>); empty: <c>RabbitMq:Endpoints</c>.</summary>
+    public List<string> Endpoints { get; set; } = [];
+
     /// <summary>File holding that user's password.</summary>
     public string? PasswordFile { get; set; }
 

@@ -54,6 +54,7 @@ internal sealed class RequestProducer : IAsyncDisposable
             broker.Uri = producer.Uri;
             broker.PasswordFile = producer.PasswordFile;
             broker.Password = producer.Password;
+            if (producer.Endpoints.Count > 0) broker.Endpoints = producer.Endpoints;
         }
         if (string.IsNullOrEmpty(broker.Uri))
             throw new InvalidOperationException("No broker configured: set Producer:Uri or RabbitMq:Uri (environment Producer__Uri / RabbitMq__Uri).");
@@ -62,11 +63,11 @@ internal sealed class RequestProducer : IAsyncDisposable
         IConnection connection;
         try
         {
-            connection = await factory.CreateConnectionAsync("shrtok", cancellationToken).ConfigureAwait(false);
+            connection = await factory.CreateConnectionAsync(BrokerEndpoints.Of(factory, broker.Endpoints), "shrtok", cancellationToken).ConfigureAwait(false);
         }
         catch (BrokerUnreachableException ex)
         {
-            throw new InvalidOperationException($"Cannot connect to RabbitMQ at {BrokerConnection.Redacted(broker.Uri)} as '{factory.UserName}': {ex.GetBaseException().Message}", ex);
+            throw new InvalidOperationException($"Cannot connect to RabbitMQ at {BrokerConnection.Redacted(broker.Uri)}{BrokerEndpoints.Describe(broker.Endpoints)} as '{factory.UserName}': {ex.GetBaseException().Message}", ex);
         }
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
         return new RequestProducer(connection, channel, names, factory.UserName);
