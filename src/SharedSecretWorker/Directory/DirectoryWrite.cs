@@ -4,4 +4,12 @@ namespace SharedSecretWorker.Directory;
 /// <param name="Dn">The DN of the entry written, as the server returned it (the CA's profile needs it as the subject DN).</param>
 /// <param name="Changed">False when a clear found nothing to remove.</param>
 /// <param name="Attempts">Modify attempts made; more than one means another writer raced this one (optimistic concurrency).</param>
-public sealed record DirectoryWrite(string Dn, bool Changed, int Attempts);
+public sealed record DirectoryWrite(string Dn, bool Changed, int Attempts)
+{
+    /// <summary>
+    /// For a token write: the token it replaced, as the CA would have read it (null when there was
+    /// none), so that a write whose passphrase never goes out can be undone (<see cref="IDirectoryStore.RestoreEnrollmentTokenAsync"/>).
+    /// Taken atomically with the write (LDAP Pre-Read control, RFC 4527, or the exact values deleted).
+    /// </summary>
+    public string? Replaced { get; init; }
+}

@@ -36,6 +36,17 @@ public interface IDirectoryStore
     /// <summary>Reads the revocation token as the CA parses the record.</summary>
     Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Undoes <paramref name="written"/> (a store of <paramref name="token"/>) while, and only while, the
+    /// entry still holds <paramref name="token"/>: one modify deletes that exact value and puts back
+    /// <see cref="DirectoryWrite.Replaced"/> (or nothing). A newer token written meanwhile makes the
+    /// delete fail and nothing changes (<see cref="DirectoryWrite.Changed"/> false).
+    /// </summary>
+    Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="RestoreEnrollmentTokenAsync"/>, for a revocation token on its certificate record.</summary>
+    Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default);
+
     /// <summary>Start-up check: the bind works, both bases exist, and the server supports what the writer relies on.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);
 

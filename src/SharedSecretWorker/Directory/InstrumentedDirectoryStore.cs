@@ -16,15 +16,19 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     internal const string StoreRevocation = "store-revocation-token";
     internal const string ClearEnrollment = "clear-enrollment-token";
     internal const string ClearRevocation = "clear-revocation-token";
+    internal const string RestoreEnrollment = "restore-enrollment-token";
+    internal const string RestoreRevocation = "restore-revocation-token";
     internal const string ReadEnrollment = "read-enrollment-token";
     internal const string ReadRevocation = "read-revocation-token";
     internal const string Check = "check";
 
     /// <summary>Every operation value.</summary>
-    internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, ReadEnrollment, ReadRevocation, Check];
+    internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, RestoreEnrollment, RestoreRevocation,
+        ReadEnrollment, ReadRevocation, Check];
 
     private const string SearchModify = "search,modify";
     private const string Search = "search";
+    private const string Modify = "modify";
 
     public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default) =>
         RunAsync(StoreEnrollment, SearchModify, () => inner.StoreEnrollmentTokenAsync(uid, token, cancellationToken));
@@ -43,6 +47,12 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
 
     public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default) =>
         RunAsync(ReadRevocation, Search, () => inner.ReadRevocationTokenAsync(serial, cancellationToken));
+
+    public Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default) =>
+        RunAsync(RestoreEnrollment, Modify, () => inner.RestoreEnrollmentTokenAsync(written, token, cancellationToken));
+
+    public Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default) =>
+        RunAsync(RestoreRevocation, Modify, () => inner.RestoreRevocationTokenAsync(written, token, cancellationToken));
 
     public int AbandonedCalls => inner.AbandonedCalls;
 

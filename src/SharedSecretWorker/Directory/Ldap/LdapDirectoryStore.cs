@@ -109,6 +109,26 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
                 : _tokenAttribute.Read(EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute)));
     }
 
+    public Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        CheckToken(token);
+        var operation = $"Restoring the enrollment token replaced on '{written.Dn}'";
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
+            _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownUid, operation));
+    }
+
+    public Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(written);
+        CheckToken(token);
+        var operation = $"Restoring the revocation token replaced on '{written.Dn}'";
+        Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
+            ? connection => MetaInfoRevocationWriter.Restore(connection, written.Dn, token, written.Replaced, operation)
+            : connection => _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownSerial, operation);
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, cancellationToken, attempt);
+    }
+
     public int AbandonedCalls => _pool.AbandonedCalls;
 
     public int AbandonedLimit => _pool.AbandonedLimit;
@@ -128,10 +148,10 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     {
         var rootDse = LdapOperations.Search(connection, new SearchRequest("", LdapOperations.AnyObjectFilter, SearchScope.Base, SupportedControlAttribute));
         var controls = rootDse.Entries.Count == 0 ? [] : LdapValues.Strings(rootDse.Entries[0], SupportedControlAttribute);
-        if (!controls.Contains(PostReadControl.Oid, StringComparer.Ordinal))
+        if (!controls.Contains(ReadEntryControl.PostReadOid, StringComparer.Ordinal))
         {
             throw new DirectoryException(DirectoryFailure.Misconfigured,
-                $"The server at {_factory.Endpoint} does not list the LDAP Post-Read control ({PostReadControl.Oid}, RFC 4527) in its root DSE; "
+                $"The server at {_factory.Endpoint} does not list the LDAP Post-Read control ({ReadEntryControl.PostReadOid}, RFC 4527) in its root DSE; "
                 + $"the revocation writer needs it to keep exactly one {RevocationTokenValues.Key} value when writers race.");
         }
     }

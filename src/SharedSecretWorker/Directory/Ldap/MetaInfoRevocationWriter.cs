@@ -51,7 +51,7 @@ internal sealed class MetaInfoRevocationWriter
         if (old.Count > 0)
             request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, [.. old]));
         request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, mine));
-        request.Controls.Add(PostReadControl.For(MetaInfo));
+        request.Controls.Add(ReadEntryControl.PostRead(MetaInfo));
         _raceWindow.Enter(dn);
         DirectoryResponse response;
         try
@@ -66,13 +66,29 @@ internal sealed class MetaInfoRevocationWriter
         {
             throw LdapFailures.Classify(e, operation, dn, DirectoryFailure.UnknownSerial, token);
         }
-        var after = PostReadControl.Values(response, MetaInfo)
+        var after = ReadEntryControl.PostReadValues(response, MetaInfo)
             ?? throw new DirectoryException(DirectoryFailure.Misconfigured,
-                $"{operation} on '{dn}': the server accepted the critical Post-Read control ({PostReadControl.Oid}) but returned no entry.", dn);
+                $"{operation} on '{dn}': the server accepted the critical Post-Read control ({ReadEntryControl.PostReadOid}) but returned no entry.", dn);
         var superseded = RevocationTokenValues.Select(after).Where(v => !RevocationTokenValues.Same(v, mine)).ToList();
         if (superseded.Count > 0)
             RemoveSuperseded(connection, dn, mine, superseded, operation);
-        return WriteAttempt.Done(new DirectoryWrite(dn, Changed: true, Attempts: 1));
+        // The values deleted were exactly those present (the delete would have failed otherwise): the
+        // one the CA read before is the token this write replaced.
+        return WriteAttempt.Done(new DirectoryWrite(dn, Changed: true, Attempts: 1) { Replaced = RevocationTokenValues.TokenOf(old) });
+    }
+
+    /// <summary>
+    /// Deletes exactly our value and adds <paramref name="previous"/> back in one modify; if our value
+    /// is gone (a newer write), the delete fails with noSuchAttribute and nothing changes.
+    /// </summary>
+    public static WriteAttempt Restore(LdapConnection connection, string dn, string token, string? previous, string operation)
+    {
+        var request = new ModifyRequest(dn);
+        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, RevocationTokenValues.Encode(token)));
+        if (previous is not null)
+            request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, RevocationTokenValues.Encode(previous)));
+        var outcome = LdapOperations.Modify(connection, request, DirectoryFailure.UnknownSerial, operation, token, LdapResultCodes.NoSuchAttribute);
+        return outcome.Result is null ? WriteAttempt.Done(new DirectoryWrite(dn, Changed: false, Attempts: 1)) : outcome;
     }
 
     /// <summary>

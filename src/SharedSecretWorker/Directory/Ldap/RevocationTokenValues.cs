@@ -33,6 +33,10 @@ internal static class RevocationTokenValues
 
     public static List<byte[]> Select(SearchResultEntry record) => Select(LdapValues.Of(record, MetaInfoAttribute));
 
+    /// <summary>The token the CA reads among revShrTok values (the last one parsed wins), or null when there is none.</summary>
+    public static string? TokenOf(IReadOnlyList<byte[]> values) =>
+        values.Count == 0 ? null : Encoding.UTF8.GetString(values[^1])[Prefix.Length..];
+
     /// <summary>Value equality as the server applies it to metaInfo (case-ignoring; tokens are ASCII).</summary>
     public static bool Same(byte[] a, byte[] b) => Ascii.EqualsIgnoreCase(a, b);
 

@@ -37,9 +37,43 @@ internal sealed class TokenAttributeWriter
             request.Modifications.Add(LdapValues.Modification(LdapValues.ObjectClassAttribute, DirectoryAttributeOperation.Add, Encoding.ASCII.GetBytes(ExtensibleObjectClass)));
         // shrTok has Octet String syntax: the value is the token's ASCII bytes.
         request.Modifications.Add(LdapValues.Modification(_attribute, DirectoryAttributeOperation.Replace, Encoding.ASCII.GetBytes(token)));
+        // The value replaced, atomically with the replace, in case this write must be undone.
+        request.Controls.Add(ReadEntryControl.PreRead(_attribute));
         _raceWindow.Enter(entry.DistinguishedName);
-        return LdapOperations.Modify(connection, request, missing, operation, token,
-            LdapResultCodes.AttributeOrValueExists, LdapResultCodes.ObjectClassViolation);
+        DirectoryResponse response;
+        try
+        {
+            response = connection.SendRequest(request, connection.Timeout);
+        }
+        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is LdapResultCodes.AttributeOrValueExists or LdapResultCodes.ObjectClassViolation)
+        {
+            return WriteAttempt.Raced(LdapFailures.ResultCode(e)!.Value);
+        }
+        catch (DirectoryOperationException e)
+        {
+            throw LdapFailures.Classify(e, operation, entry.DistinguishedName, missing, token);
+        }
+        var before = ReadEntryControl.PreReadValues(response, _attribute);
+        return WriteAttempt.Done(new DirectoryWrite(entry.DistinguishedName, Changed: true, Attempts: 1)
+        {
+            Replaced = before is [var previous, ..] ? Encoding.ASCII.GetString(previous) : null,
+        });
+    }
+
+    /// <summary>
+    /// Deletes exactly <paramref name="token"/> and adds <paramref name="previous"/> back, in one modify:
+    /// if the entry no longer holds <paramref name="token"/> (a newer write), the delete fails with
+    /// noSuchAttribute and nothing changes.
+    /// </summary>
+    public WriteAttempt Restore(LdapConnection connection, string dn, string token, string? previous, DirectoryFailure missing, string operation)
+    {
+        var request = new ModifyRequest(dn);
+        request.Modifications.Add(LdapValues.Modification(_attribute, DirectoryAttributeOperation.Delete, Encoding.ASCII.GetBytes(token)));
+        if (previous is not null)
+            request.Modifications.Add(LdapValues.Modification(_attribute, DirectoryAttributeOperation.Add, Encoding.ASCII.GetBytes(previous)));
+        var outcome = LdapOperations.Modify(connection, request, missing, operation, token, LdapResultCodes.NoSuchAttribute);
+        // Not ours any more: a newer token stands, which is what the CA should read.
+        return outcome.Result is null ? WriteAttempt.Done(new DirectoryWrite(dn, Changed: false, Attempts: 1)) : outcome;
     }
 
     /// <summary>Deletes the whole attribute; "already absent" (noSuchAttribute) is success: the outcome asked for.</summary>

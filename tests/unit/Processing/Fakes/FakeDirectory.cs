@@ -72,7 +72,26 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
             var changed = _tokens.TryRemove(target, out _);
             return new DirectoryWrite(dn, changed, 1);
         }
+        var replaced = _tokens.GetValueOrDefault(target);
         _tokens[target] = token;
-        return new DirectoryWrite(dn, true, 1);
+        return new DirectoryWrite(dn, true, 1) { Replaced = replaced };
+    }
+
+    public Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default) =>
+        RestoreAsync("restore-enrollment", written, token);
+
+    public Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default) =>
+        RestoreAsync("restore-revocation", written, token);
+
+    /// <summary>As the directory does it: only while the entry still holds <paramref name="token"/>.</summary>
+    private Task<DirectoryWrite> RestoreAsync(string operation, DirectoryWrite written, string token)
+    {
+        var rdn = written.Dn.Split(',')[0];
+        var target = rdn.StartsWith("cn=", StringComparison.Ordinal) ? "serial=" + rdn[3..] : rdn;
+        events.Add($"directory.{operation} {target}");
+        if (_tokens.GetValueOrDefault(target) != token) return Task.FromResult(new DirectoryWrite(written.Dn, false, 1));
+        if (written.Replaced is { } previous) _tokens[target] = previous;
+        else _tokens.TryRemove(target, out _);
+        return Task.FromResult(new DirectoryWrite(written.Dn, true, 1));
     }
 }

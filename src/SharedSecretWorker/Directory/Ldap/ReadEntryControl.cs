@@ -5,23 +5,29 @@ using System.Text;
 namespace SharedSecretWorker.Directory.Ldap;
 
 /// <summary>
-/// The LDAP Post-Read control (RFC 4527): the server returns the entry's attributes as they are
-/// right after the modify, taken atomically with it. 389 Directory Server supports it
-/// (1.3.6.1.1.13.2 in its root DSE); 389 DS 2.3 does not support the Assertion control
+/// The LDAP Read Entry controls (RFC 4527): with Pre-Read the server returns the entry's attributes
+/// as they were right before the modify, with Post-Read as they are right after it, taken
+/// atomically with it. 389 DS lists both (1.3.6.1.1.13.1, .2) in its root DSE; 389 DS 2.3 does not
+/// support the Assertion control
 /// (RFC 4528), which would otherwise be the tool for a conditional write. The control is sent
 /// critical, so a server without it refuses the modify (unavailableCriticalExtension, 12).
 /// S.DS.P has no class for it: the request value (an AttributeSelection) and the response value
 /// (a SearchResultEntry, RFC 4511 section 4.5.2) are BER, written and read here with System.Formats.Asn1.
 /// </summary>
-internal static class PostReadControl
+internal static class ReadEntryControl
 {
-    public const string Oid = "1.3.6.1.1.13.2";
+    public const string PostReadOid = "1.3.6.1.1.13.2";
+
+    public const string PreReadOid = "1.3.6.1.1.13.1";
 
     /// <summary>SearchResultEntry is [APPLICATION 4] SEQUENCE.</summary>
     private static readonly Asn1Tag SearchResultEntryTag = new(TagClass.Application, 4, isConstructed: true);
 
     /// <summary>A control asking for <paramref name="attribute"/> after the operation.</summary>
-    public static DirectoryControl For(string attribute) => new(Oid, EncodeRequest(attribute), isCritical: true, serverSide: true);
+    public static DirectoryControl PostRead(string attribute) => new(PostReadOid, EncodeRequest(attribute), isCritical: true, serverSide: true);
+
+    /// <summary>A control asking for <paramref name="attribute"/> as it was before the operation.</summary>
+    public static DirectoryControl PreRead(string attribute) => new(PreReadOid, EncodeRequest(attribute), isCritical: true, serverSide: true);
 
     /// <summary>AttributeSelection ::= SEQUENCE OF LDAPString.</summary>
     public static byte[] EncodeRequest(string attribute)
@@ -37,9 +43,14 @@ internal static class PostReadControl
     /// The values of <paramref name="attribute"/> in the post-read entry of <paramref name="response"/>;
     /// null when the response carries no post-read control.
     /// </summary>
-    public static List<byte[]>? Values(DirectoryResponse response, string attribute)
+    public static List<byte[]>? PostReadValues(DirectoryResponse response, string attribute) => Values(response, PostReadOid, attribute);
+
+    /// <summary>The values of <paramref name="attribute"/> in the pre-read entry; null when the response carries none.</summary>
+    public static List<byte[]>? PreReadValues(DirectoryResponse response, string attribute) => Values(response, PreReadOid, attribute);
+
+    private static List<byte[]>? Values(DirectoryResponse response, string oid, string attribute)
     {
-        var control = response.Controls.FirstOrDefault(c => c.Type == Oid);
+        var control = response.Controls.FirstOrDefault(c => c.Type == oid);
         return control is null ? null : DecodeValues(control.GetValue(), attribute);
     }
 
