@@ -38,4 +38,11 @@ public interface IDirectoryStore
 
     /// <summary>Start-up check: the bind works, both bases exist, and the server supports what the writer relies on.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether the bind may write <paramref name="attribute"/> on <paramref name="dn"/>, changing
+    /// nothing (the circuit breaker's probe after <see cref="DirectoryFailure.InsufficientAccess"/>).
+    /// Fails with that kind while it may not; succeeds when it may, or when the entry is gone.
+    /// </summary>
+    Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default);
 }

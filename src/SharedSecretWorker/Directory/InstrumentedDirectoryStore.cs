@@ -19,12 +19,14 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     internal const string ReadEnrollment = "read-enrollment-token";
     internal const string ReadRevocation = "read-revocation-token";
     internal const string Check = "check";
+    internal const string CheckWriteAccess = "check-write-access";
 
     /// <summary>Every operation value.</summary>
-    internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, ReadEnrollment, ReadRevocation, Check];
+    internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, ReadEnrollment, ReadRevocation, Check, CheckWriteAccess];
 
     private const string SearchModify = "search,modify";
     private const string Search = "search";
+    private const string Modify = "modify";
 
     public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default) =>
         RunAsync(StoreEnrollment, SearchModify, () => inner.StoreEnrollmentTokenAsync(uid, token, cancellationToken));
@@ -48,6 +50,13 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
         await RunAsync(Check, Search, async () =>
         {
             await inner.CheckAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+
+    public async Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default) =>
+        await RunAsync(CheckWriteAccess, Modify, async () =>
+        {
+            await inner.CheckWriteAccessAsync(dn, attribute, cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
 
