@@ -16,6 +16,7 @@ internal static class DirectoryErrorTypes
             DirectoryFailure.AmbiguousUid => "ambiguous-uid",
             DirectoryFailure.UnknownSerial => "unknown-serial",
             DirectoryFailure.Forbidden => "forbidden",
+            DirectoryFailure.InsufficientAccess => "insufficient-access",
             DirectoryFailure.AuthenticationFailed => "authentication-failed",
             DirectoryFailure.Rejected => "rejected",
             DirectoryFailure.Conflict => "conflict",

@@ -31,6 +31,15 @@ public sealed class DirectoryException : Exception
     /// </summary>
     public Task? StillRunning { get; init; }
 
+    /// <summary>The attribute the failed write was for, when known (<see cref="DirectoryFailure.InsufficientAccess"/>).</summary>
+    public string? Attribute { get; init; }
+
+    /// <summary>
+    /// For a fault of the worker's own setup, what an operator must fix, in one line for /readyz
+    /// (e.g. <c>insufficient access (LDAP 50) writing shrTok on '...' as '...'; check the worker's ACI</c>).
+    /// </summary>
+    public string? Problem { get; init; }
+
     /// <summary>True when the same request may succeed later without anyone changing anything (server down, busy, timeout, write conflict).</summary>
     public bool IsTransient => Kind is DirectoryFailure.Unavailable or DirectoryFailure.Conflict;
 }

@@ -19,8 +19,18 @@ public enum DirectoryFailure
     /// <summary>No certificate record <c>cn=&lt;serial&gt;</c> exists under the certificate repository base.</summary>
     UnknownSerial,
 
-    /// <summary>The bind identity may not do this (LDAP insufficientAccessRights, 50).</summary>
+    /// <summary>
+    /// The bind identity may not write this entry (LDAP insufficientAccessRights, 50), though it may
+    /// write the same attribute where the worker writes (the base): the entry is protected on purpose.
+    /// </summary>
     Forbidden,
+
+    /// <summary>
+    /// The bind identity may not write the token attribute where the worker writes at all (LDAP 50
+    /// on the entry and on its base): the worker's access rules (ACI) are missing or changed. The
+    /// worker's own fault; an operator must fix the ACI.
+    /// </summary>
+    InsufficientAccess,
 
     /// <summary>The bind itself was refused (invalid credentials, 49, or a server policy such as confidentiality required).</summary>
     AuthenticationFailed,

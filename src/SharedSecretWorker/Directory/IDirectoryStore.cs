@@ -55,4 +55,11 @@ public interface IDirectoryStore
 
     /// <summary>How many abandoned calls may be stuck at once before the worker is no longer live.</summary>
     int AbandonedLimit => int.MaxValue;
+
+    /// <summary>
+    /// Whether the bind may write <paramref name="attribute"/> on <paramref name="dn"/>, changing
+    /// nothing (the circuit breaker's probe after <see cref="DirectoryFailure.InsufficientAccess"/>).
+    /// Fails with that kind while it may not; succeeds when it may, or when the entry is gone.
+    /// </summary>
+    Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default);
 }

@@ -21,10 +21,11 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     internal const string ReadEnrollment = "read-enrollment-token";
     internal const string ReadRevocation = "read-revocation-token";
     internal const string Check = "check";
+    internal const string CheckWriteAccess = "check-write-access";
 
     /// <summary>Every operation value.</summary>
     internal static readonly string[] Operations = [StoreEnrollment, StoreRevocation, ClearEnrollment, ClearRevocation, RestoreEnrollment, RestoreRevocation,
-        ReadEnrollment, ReadRevocation, Check];
+        ReadEnrollment, ReadRevocation, Check, CheckWriteAccess];
 
     private const string SearchModify = "search,modify";
     private const string Search = "search";
@@ -62,6 +63,13 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
         await RunAsync(Check, Search, async () =>
         {
             await inner.CheckAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+
+    public async Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default) =>
+        await RunAsync(CheckWriteAccess, Modify, async () =>
+        {
+            await inner.CheckWriteAccessAsync(dn, attribute, cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
 

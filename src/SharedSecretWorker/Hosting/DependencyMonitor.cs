@@ -56,8 +56,12 @@ internal sealed class DependencyMonitor : BackgroundService
             WorkerMetrics.StartSeriesAtZero(InstrumentedTokenEncryptor.Operations, InstrumentedDirectoryStore.Operations);
             while (!stoppingToken.IsCancellationRequested)
             {
-                await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct), DirectoryErrorTypes.Of, stoppingToken).ConfigureAwait(false);
-                await CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(), HsmErrorTypes.Of, stoppingToken).ConfigureAwait(false);
+                await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct),
+                    ex => ex is DirectoryException { Problem: { } problem } ? problem : DirectoryErrorTypes.Of(ex), stoppingToken).ConfigureAwait(false);
+                // A fault of the worker's own setup (a refused PIN, a missing key) names what to fix;
+                // the pool does not log in again with a PIN file the token refused.
+                await CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(),
+                    ex => ex is TokenEngineException engine ? engine.Problem : HsmErrorTypes.Of(ex), stoppingToken).ConfigureAwait(false);
                 await Task.Delay(_options.HealthCheckInterval, _time, stoppingToken).ConfigureAwait(false);
             }
         }

@@ -79,6 +79,8 @@ internal sealed class WorkerHealth
     {
         if (!_checks.TryGetValue(dependency, out var problem)) problems.Add($"{dependency}: not checked yet");
         else if (problem is not null) problems.Add($"{dependency}: check failed ({problem})");
-        if (breaker.IsOpen) problems.Add($"{dependency}: circuit breaker open");
+        // A fault of the worker's own setup says what to fix (the breaker keeps requests queued meanwhile).
+        if (breaker.Fault is { } fault) problems.Add($"{dependency}: {fault} (circuit breaker open)");
+        else if (breaker.IsOpen) problems.Add($"{dependency}: circuit breaker open");
     }
 }

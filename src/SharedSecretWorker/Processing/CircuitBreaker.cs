@@ -18,6 +18,8 @@ internal sealed class CircuitBreaker : IDisposable
     private TaskCompletionSource _closed = NewClosedSignal(completed: true);
     private int _consecutiveFailures;
     private bool _open;
+    private string? _fault;
+    private Func<CancellationToken, Task>? _faultCheck;
 
     public CircuitBreaker(string dependency, Func<CancellationToken, Task> probe, CircuitBreakerOptions options, TimeProvider time, ILogger logger)
     {
@@ -34,6 +36,15 @@ internal sealed class CircuitBreaker : IDisposable
     public bool IsOpen
     {
         get { lock (_gate) return _open; }
+    }
+
+    /// <summary>
+    /// While the breaker is open for a fault of the worker's own setup
+    /// (<see cref="ReportWorkerFault"/>): what an operator must fix, for /readyz. Null otherwise.
+    /// </summary>
+    public string? Fault
+    {
+        get { lock (_gate) return _open ? _fault : null; }
     }
 
     /// <summary>Completes at once while closed; otherwise when a probe succeeds.</summary>
@@ -61,6 +72,32 @@ internal sealed class CircuitBreaker : IDisposable
         _ = ProbeUntilHealthyAsync();
     }
 
+    /// <summary>
+    /// A fault of the worker's own setup (a PIN the HSM refuses, a missing key, access rules the
+    /// directory no longer grants): no threshold, the breaker opens at once, because every request
+    /// taken meanwhile would fail the same way. It closes only when the dependency's probe and
+    /// <paramref name="check"/> (a test of this very fault, e.g. write access where the write was
+    /// refused) both pass. Logged once per outage, with <paramref name="problem"/>.
+    /// </summary>
+    public void ReportWorkerFault(string problem, Func<CancellationToken, Task>? check = null)
+    {
+        bool opened;
+        lock (_gate)
+        {
+            _fault = problem;
+            _faultCheck = check;
+            opened = !_open;
+            if (opened)
+            {
+                _open = true;
+                _closed = NewClosedSignal(completed: false);
+            }
+        }
+        if (!opened) return;
+        ProcessingLog.CircuitOpenedByFault(_logger, Dependency, problem, _options.ProbeInterval);
+        _ = ProbeUntilHealthyAsync();
+    }
+
     private async Task ProbeUntilHealthyAsync()
     {
         var token = _stopping.Token;
@@ -70,6 +107,9 @@ internal sealed class CircuitBreaker : IDisposable
             {
                 await Task.Delay(_options.ProbeInterval, _time, token).ConfigureAwait(false);
                 await _probe(token).ConfigureAwait(false);
+                Func<CancellationToken, Task>? check;
+                lock (_gate) check = _faultCheck;
+                if (check is not null) await check(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -85,6 +125,8 @@ internal sealed class CircuitBreaker : IDisposable
             {
                 _open = false;
                 _consecutiveFailures = 0;
+                _fault = null;
+                _faultCheck = null;
                 closed = _closed;
             }
             ProcessingLog.CircuitClosed(_logger, Dependency);

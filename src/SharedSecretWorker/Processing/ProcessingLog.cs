@@ -45,4 +45,8 @@ internal static partial class ProcessingLog
     [LoggerMessage(EventId = LogEvents.CircuitClosed, EventName = nameof(LogEvents.CircuitClosed), Level = LogLevel.Information,
         Message = "The {Dependency} is back: taking work again.")]
     public static partial void CircuitClosed(ILogger logger, string dependency);
+
+    [LoggerMessage(EventId = LogEvents.CircuitOpenedByFault, EventName = nameof(LogEvents.CircuitOpenedByFault), Level = LogLevel.Error,
+        Message = "The {Dependency} refuses the worker: {Problem}. Taking no new work (requests stay queued) until a probe succeeds (every {Interval}).")]
+    public static partial void CircuitOpenedByFault(ILogger logger, string dependency, string problem, TimeSpan interval);
 }

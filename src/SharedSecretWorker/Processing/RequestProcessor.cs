@@ -153,7 +153,13 @@ internal sealed class RequestProcessor
         }
         catch (TokenEngineException ex)
         {
-            return JobOutcome.Permanent(request, ErrorCodes.HsmError, ex.Message);
+            // Always the worker's fault, never the request's: nothing of a request reaches the HSM
+            // (the passphrase is the worker's own, the key, label, PIN and mechanisms are its
+            // configuration), so a refused PIN, a missing key or an unloadable module would fail
+            // every request alike. The breaker opens at once and its probe (the pool, which does
+            // not log in again with a refused PIN file) keeps the requests queued until it is fixed.
+            _breakers.Hsm.ReportWorkerFault(ex.Problem);
+            return JobOutcome.Transient(request, ErrorCodes.HsmUnavailable, ex.Message);
         }
         catch (BrokerUnavailableException ex)
         {
@@ -226,6 +232,17 @@ internal sealed class RequestProcessor
         // A refused bind or a vanished base is the worker's configuration, not the request's fault:
         // like an outage it opens the breaker (no work is taken until the directory check passes
         // again) and the request is retried, instead of failing every queued request for good.
+        // Access rules that no longer let the worker write where it writes (an ACI removed or
+        // changed) are its own fault too: the breaker opens at once and closes only when the write
+        // access is back (a write that changes nothing, on the entry that was refused).
+        if (ex.Kind == DirectoryFailure.InsufficientAccess)
+        {
+            var dn = ex.Dn;
+            var attribute = ex.Attribute;
+            _breakers.Directory.ReportWorkerFault(ex.Problem ?? ex.Message,
+                dn is null || attribute is null ? null : ct => _directory.CheckWriteAccessAsync(dn, attribute, ct));
+            return JobOutcome.Transient(request, ErrorCodes.DirectoryUnavailable, ex.Message, ex.Dn);
+        }
         var workerSide = ex.Kind is DirectoryFailure.AuthenticationFailed or DirectoryFailure.Misconfigured;
         if (ex.IsTransient || workerSide)
         {
@@ -238,6 +255,7 @@ internal sealed class RequestProcessor
             DirectoryFailure.UnknownUid => ErrorCodes.UnknownUid,
             DirectoryFailure.AmbiguousUid => ErrorCodes.AmbiguousUid,
             DirectoryFailure.UnknownSerial => ErrorCodes.UnknownSerial,
+            // Only an entry protected on purpose (its base grants the write): the request's target.
             DirectoryFailure.Forbidden => ErrorCodes.Forbidden,
             _ => ErrorCodes.DirectoryRejected,
         };

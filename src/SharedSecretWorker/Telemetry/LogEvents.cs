@@ -38,6 +38,9 @@ public static class LogEvents
     public const int HsmReinitializedAgain = 3009;
     public const int HsmRecycled = 3010;
     public const int HsmSoftwareKeyWrap = 3011;
+    public const int HsmPinRefused = 3012;
+    public const int HsmPinAccepted = 3013;
+    public const int CircuitOpenedByFault = 3014;
     public const int DirectoryTimeout = 3100;
     public const int DirectoryConnectionLost = 3101;
     public const int DirectoryWriteConflict = 3102;

@@ -37,4 +37,12 @@ internal static partial class HsmLog
     [LoggerMessage(EventId = LogEvents.HsmSoftwareKeyWrap, EventName = nameof(LogEvents.HsmSoftwareKeyWrap), Level = LogLevel.Warning,
         Message = "Token '{TokenLabel}' cannot wrap with RSA-OAEP SHA-256; Hsm:AllowSoftwareKeyWrap is on, so each session key is extracted from the HSM and wrapped in this process. Use an HSM that supports CKM_RSA_PKCS_OAEP with SHA-256 in production.")]
     public static partial void SoftwareKeyWrap(ILogger logger, string tokenLabel);
+
+    [LoggerMessage(EventId = LogEvents.HsmPinRefused, EventName = nameof(LogEvents.HsmPinRefused), Level = LogLevel.Error,
+        Message = "Token {TokenLabel} refused the user PIN from Hsm:PinFile ({Code}); C_Login is not tried again until {PinFile} holds another PIN. Requests wait meanwhile.")]
+    public static partial void PinRefused(ILogger logger, string tokenLabel, string code, string pinFile);
+
+    [LoggerMessage(EventId = LogEvents.HsmPinAccepted, EventName = nameof(LogEvents.HsmPinAccepted), Level = LogLevel.Information,
+        Message = "Token {TokenLabel} accepted the PIN now in {PinFile}.")]
+    public static partial void PinAccepted(ILogger logger, string tokenLabel, string pinFile);
 }

@@ -163,17 +163,26 @@ public sealed class EnrollmentTokenTests : IDisposable
     }
 
     [Fact]
-    public async Task Writing_an_attribute_the_worker_may_not_write_is_forbidden()
+    public async Task Writing_an_attribute_the_worker_may_not_write_anywhere_is_insufficient_access_of_the_worker()
     {
-        // The stack's ACIs let the worker write shrTok only; "description" stands for a misconfigured attribute.
+        // The stack's ACIs let the worker write shrTok only; "description" stands for a misconfigured
+        // attribute. The base refuses it too, so it is the worker's fault (issue 14), not the entry's.
         var uid = DirectoryTestBed.NewUid();
         var dn = _bed.CreatePerson(uid, extensible: true);
         var store = _bed.Store(o => o.EnrollmentTokenAttribute = "description");
         var error = await Assert.ThrowsAsync<DirectoryException>(() => store.StoreEnrollmentTokenAsync(uid, DirectoryTestBed.NewToken()));
-        Assert.Equal(DirectoryFailure.Forbidden, error.Kind);
+        Assert.Equal(DirectoryFailure.InsufficientAccess, error.Kind);
         Assert.Equal(50, error.LdapResultCode);
+        Assert.Equal("description", error.Attribute);
         Assert.Contains(dn, error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("insufficient access (LDAP 50) writing description on ", error.Problem, StringComparison.Ordinal);
         Assert.False(error.IsTransient);
+
+        // The breaker's probe: a write that changes nothing; refused here, allowed for shrTok.
+        var denied = await Assert.ThrowsAsync<DirectoryException>(() => store.CheckWriteAccessAsync(dn, "description"));
+        Assert.Equal(DirectoryFailure.InsufficientAccess, denied.Kind);
+        await store.CheckWriteAccessAsync(dn, "shrTok");
+        Assert.Empty(_bed.Values(dn, "shrTok"));
     }
 
     private void AssertSingleToken(string uid, string token)

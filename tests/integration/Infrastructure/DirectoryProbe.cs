@@ -67,5 +67,23 @@ public sealed class DirectoryProbe : IDisposable
     public IReadOnlyList<string> RevocationTokens(string decimalSerial) =>
         MetaInfo(decimalSerial).Where(v => v.StartsWith("revShrTok:", StringComparison.Ordinal)).Select(v => v["revShrTok:".Length..]).ToList();
 
+    /// <summary>
+    /// Removes the ACI of <paramref name="entryDn"/> whose acl name is <paramref name="aclName"/> (as
+    /// Directory Manager); returns its exact value for <see cref="AddAci"/>. Others' tests share the
+    /// directory: restore it within seconds, in a finally block.
+    /// </summary>
+    public string RemoveAci(string entryDn, string aclName)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(entryDn, "(objectClass=*)", SearchScope.Base, "aci"));
+        var value = response.Entries[0].Attributes["aci"].GetValues(typeof(string)).Cast<string>()
+            .Single(v => v.Contains($"acl \"{aclName}\"", StringComparison.Ordinal));
+        _connection.SendRequest(new ModifyRequest(entryDn, DirectoryAttributeOperation.Delete, "aci", value));
+        return value;
+    }
+
+    /// <summary>Adds an ACI value back to <paramref name="entryDn"/> (as Directory Manager).</summary>
+    public void AddAci(string entryDn, string value) =>
+        _connection.SendRequest(new ModifyRequest(entryDn, DirectoryAttributeOperation.Add, "aci", value));
+
     public void Dispose() => _connection.Dispose();
 }

@@ -177,14 +177,45 @@ public sealed partial class RequestHandlerOutcomeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_permanent_HSM_failure_is_hsm_error_before_any_directory_write()
+    public async Task A_token_engine_fault_is_the_workers_it_opens_the_HSM_breaker_naming_the_fault_and_the_request_waits()
     {
-        _rig.Hsm.FailNext(new TokenEngineException("The key cannot wrap (test)."));
+        // Issue 14: a refused PIN, a missing key label or an unloadable module failed every request
+        // for good (hsm-error, dead letter). Nothing of a request reaches the HSM: it is retried.
+        _rig.Hsm.FailNext(new TokenEngineException("Hsm:PinFile: token 'shrtok' refused the user PIN (CKR_PIN_INCORRECT) (test).")
+        {
+            Problem = "PIN refused (CKR_PIN_INCORRECT); update Hsm:PinFile",
+        });
 
         await _rig.RunAsync(Deliveries.Enrollment());
 
-        Assert.Equal(["hsm.encrypt", "publish.result failed code=hsm-error", "deadletter code=hsm-error", "ack"], _rig.Events.Snapshot());
+        Assert.Equal(["hsm.encrypt", "delayed step=0 attempt=2", "ack"], _rig.Events.Snapshot());
         Assert.Equal(0, _rig.Directory.Calls);
+        Assert.Empty(_rig.Publisher.Results);
+        Assert.Empty(_rig.DeadLetters.Letters);
+        Assert.True(_rig.Breakers.Hsm.IsOpen);
+        Assert.Equal("PIN refused (CKR_PIN_INCORRECT); update Hsm:PinFile", _rig.Breakers.Hsm.Fault);
+        Assert.False(_rig.Breakers.Directory.IsOpen);
+    }
+
+    [Fact]
+    public async Task Access_rules_that_no_longer_grant_the_write_open_the_directory_breaker_naming_the_ACI_and_the_request_waits()
+    {
+        // Issue 14: LDAP 50 after an ACI change failed every request for good (forbidden).
+        var dn = FakeDirectory.UserDn("jdoe");
+        const string problem = "insufficient access (LDAP 50) writing shrTok on 'uid=jdoe' as 'uid=shrtok-worker'; check the worker's ACI";
+        _rig.Directory.FailNext(new DirectoryException(DirectoryFailure.InsufficientAccess, "Insufficient access (test).", dn, 50)
+        {
+            Attribute = "shrTok",
+            Problem = problem,
+        });
+
+        await _rig.RunAsync(Deliveries.Enrollment());
+
+        Assert.Equal(["hsm.encrypt", "directory.store-enrollment uid=jdoe", "delayed step=0 attempt=2", "ack"], _rig.Events.Snapshot());
+        Assert.Empty(_rig.Publisher.Results);
+        Assert.Empty(_rig.DeadLetters.Letters);
+        Assert.True(_rig.Breakers.Directory.IsOpen);
+        Assert.Equal(problem, _rig.Breakers.Directory.Fault);
         Assert.False(_rig.Breakers.Hsm.IsOpen);
     }
 

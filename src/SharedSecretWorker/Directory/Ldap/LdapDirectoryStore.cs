@@ -53,12 +53,14 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
 
     private bool RevocationInMetaInfo => _options.RevocationTokenAttribute == RevocationTokenAttribute.MetaInfo;
 
+    private string RevocationAttribute => RevocationInMetaInfo ? RevocationTokenValues.MetaInfoAttribute : _tokenAttribute.Attribute;
+
     public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
     {
         CheckUid(uid);
         CheckToken(token);
         var operation = $"Storing the enrollment token of uid '{uid}'";
-        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
             _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation));
     }
 
@@ -66,7 +68,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     {
         CheckUid(uid);
         var operation = $"Clearing the enrollment token of uid '{uid}'";
-        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, cancellationToken, connection =>
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
             _tokenAttribute.Remove(connection, _lookup.FindUser(connection, uid, _tokenAttribute.Attribute), DirectoryFailure.UnknownUid, operation));
     }
 
@@ -86,7 +88,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             ? connection => _metaInfo.Replace(connection, dn, token, operation)
             : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token,
                 DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, cancellationToken, attempt);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public Task<DirectoryWrite> ClearRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
@@ -97,7 +99,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             ? connection => MetaInfoRevocationWriter.Remove(connection, dn, operation)
             : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute),
                 DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, cancellationToken, attempt);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
@@ -114,7 +116,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(written);
         CheckToken(token);
         var operation = $"Restoring the enrollment token replaced on '{written.Dn}'";
-        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, cancellationToken, connection =>
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
             _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownUid, operation));
     }
 
@@ -126,7 +128,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
             ? connection => MetaInfoRevocationWriter.Restore(connection, written.Dn, token, written.Replaced, operation)
             : connection => _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, cancellationToken, attempt);
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public int AbandonedCalls => _pool.AbandonedCalls;
@@ -160,8 +162,11 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     /// Runs one read-modify attempt per pooled lease; when another writer raced it, waits a little
     /// (jittered, so racers spread out) and tries again with a fresh read.
     /// </summary>
+    /// <param name="attribute">The attribute written, and <paramref name="accessBase"/> the base whose rules
+    /// grant it: a refusal (LDAP 50) on the entry is the worker's own <see cref="DirectoryFailure.InsufficientAccess"/>
+    /// when the base refuses it too, and the entry's <see cref="DirectoryFailure.Forbidden"/> when not.</param>
     private async Task<DirectoryWrite> WriteWithRetriesAsync(string operation, string dn, DirectoryFailure missing, string? redact,
-        CancellationToken cancellationToken, Func<LdapConnection, WriteAttempt> attempt)
+        string attribute, string accessBase, CancellationToken cancellationToken, Func<LdapConnection, WriteAttempt> attempt)
     {
         var attempts = _options.MaxConcurrencyRetries + 1;
         var lastCode = 0;
@@ -172,9 +177,11 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             {
                 outcome = await _pool.RunAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is DirectoryOperationException or LdapException)
+            catch (Exception e) when (e is DirectoryOperationException or LdapException or DirectoryException)
             {
-                throw LdapFailures.Classify(e, operation, dn, missing, redact);
+                var failure = LdapFailures.Classify(e, operation, dn, missing, redact);
+                if (failure.Kind != DirectoryFailure.Forbidden) throw failure;
+                throw await InsufficientAccessAsync(failure, attribute, accessBase, cancellationToken).ConfigureAwait(false);
             }
             if (outcome.Result is { } result)
                 return result with { Attempts = i };
@@ -188,6 +195,71 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             $"{operation} on '{dn}' failed: other writers changed the entry {attempts} times in a row "
             + $"({DirectoryOptions.SectionName}:MaxConcurrencyRetries is {_options.MaxConcurrencyRetries}); last LDAP result {lastCode} ({LdapFailures.NameOf(lastCode)}).",
             dn, lastCode);
+    }
+
+    public async Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default)
+    {
+        var allowed = await ReadAsync($"Checking write access to {attribute}", dn, DirectoryFailure.Misconfigured, cancellationToken,
+            connection => MayWrite(connection, dn, attribute)).ConfigureAwait(false);
+        if (!allowed)
+        {
+            throw new DirectoryException(DirectoryFailure.InsufficientAccess,
+                $"The bind '{_options.BindDn}' still may not write {attribute} on '{dn}': LDAP result 50 (InsufficientAccessRights).", dn, LdapResultCodes.InsufficientAccessRights)
+            {
+                Attribute = attribute,
+                Problem = InsufficientAccessProblem(attribute, dn),
+            };
+        }
+    }
+
+    /// <summary>
+    /// A write refused with LDAP 50: the worker's own fault when the base refuses the attribute too
+    /// (its access rules are missing or changed), the entry's when the base allows it.
+    /// </summary>
+    private async Task<DirectoryException> InsufficientAccessAsync(DirectoryException refused, string attribute, string accessBase, CancellationToken cancellationToken)
+    {
+        bool baseAllows;
+        try
+        {
+            baseAllows = await _pool.RunAsync(connection => MayWrite(connection, accessBase, attribute), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DirectoryOperationException or LdapException or DirectoryException)
+        {
+            // Cannot tell now: the directory fails otherwise; that failure decides (retried).
+            return LdapFailures.Classify(e, $"Checking write access to {attribute}", accessBase, DirectoryFailure.Misconfigured);
+        }
+        if (baseAllows) return refused;
+        return new DirectoryException(DirectoryFailure.InsufficientAccess,
+            $"{refused.Message} The bind '{_options.BindDn}' may not write {attribute} on the base '{accessBase}' either: the worker's access rules (ACI) are missing or changed.",
+            refused.Dn, refused.LdapResultCode, refused)
+        {
+            Attribute = attribute,
+            Problem = InsufficientAccessProblem(attribute, refused.Dn ?? accessBase),
+        };
+    }
+
+    private string InsufficientAccessProblem(string attribute, string dn) =>
+        $"insufficient access (LDAP 50) writing {attribute} on '{dn}' as '{_options.BindDn}'; check the worker's ACI";
+
+    /// <summary>
+    /// Whether the bind may write <paramref name="attribute"/> on <paramref name="dn"/>, without
+    /// changing anything: deletes a value that cannot exist. 389 DS (like other servers) checks the
+    /// access rules before it looks at the values, so the answer is insufficientAccessRights (50)
+    /// when the bind may not write, and noSuchAttribute (16) when it may.
+    /// </summary>
+    private static bool MayWrite(LdapConnection connection, string dn, string attribute)
+    {
+        var request = new ModifyRequest(dn, DirectoryAttributeOperation.Delete, attribute, $"shrtok-write-access-check-{Guid.NewGuid():N}");
+        try
+        {
+            connection.SendRequest(request, connection.Timeout);
+            return true;
+        }
+        catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is { } code && !LdapResultCodes.IsTransient(code))
+        {
+            // Any other refusal came after the access check passed (16, or 32 for a vanished entry).
+            return code != LdapResultCodes.InsufficientAccessRights;
+        }
     }
 
     private async Task<T> ReadAsync<T>(string operation, string? dn, DirectoryFailure missing, CancellationToken cancellationToken, Func<LdapConnection, T> read)

@@ -104,25 +104,52 @@ internal sealed partial class Pkcs11SessionPool
         throw new TokenEngineException(message);
     }
 
+    /// <summary>
+    /// C_Login with the PIN file's PIN, at most once per PIN file content: after the token refused a
+    /// PIN (CKR_PIN_INCORRECT, CKR_PIN_LOCKED, ...) every later call, probes included, fails at once
+    /// without calling C_Login until the file holds another PIN, so a rotated PIN never locks the
+    /// token by repeated tries. Only a keyed hash of the refused file's content is kept.
+    /// </summary>
     private void Login(ISession anchor)
     {
         var pin = SecretFile.ReadBytes(_options.PinFile, "Hsm:PinFile");
         try
         {
-            anchor.Login(CKU.CKU_USER, pin);
-        }
-        catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
-        {
-            // Login state is per application: another pool or session of this process logged in already.
-        }
-        catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_INVALID or CKR.CKR_PIN_LEN_RANGE or CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED)
-        {
-            throw new TokenEngineException($"Hsm:PinFile: token '{_options.TokenLabel}' refused the user PIN ({e.RV}).", e);
+            var identity = HMACSHA256.HashData(_pinIdentityKey, pin);
+            if (_refusedPin is { } refused && CryptographicOperations.FixedTimeEquals(refused, identity))
+                throw PinRefused(_refusedPinCode, null);
+            try
+            {
+                anchor.Login(CKU.CKU_USER, pin);
+            }
+            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+            {
+                // Login state is per application: another pool or session of this process logged in already.
+            }
+            catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_INVALID or CKR.CKR_PIN_LEN_RANGE or CKR.CKR_PIN_LOCKED or CKR.CKR_PIN_EXPIRED)
+            {
+                _refusedPin = identity;
+                _refusedPinCode = e.RV;
+                HsmLog.PinRefused(_logger, _options.TokenLabel, e.RV.ToString(), _options.PinFile);
+                throw PinRefused(e.RV, e);
+            }
+            if (_refusedPin is not null)
+            {
+                _refusedPin = null;
+                HsmLog.PinAccepted(_logger, _options.TokenLabel, _options.PinFile);
+            }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(pin);
         }
+    }
+
+    private TokenEngineException PinRefused(CKR code, Exception? cause)
+    {
+        var message = $"Hsm:PinFile: token '{_options.TokenLabel}' refused the user PIN ({code}); C_Login is not tried again until the file '{_options.PinFile}' changes.";
+        var problem = $"PIN refused ({code}); update Hsm:PinFile";
+        return cause is null ? new TokenEngineException(message) { Problem = problem } : new TokenEngineException(message, cause) { Problem = problem };
     }
 
     private static Pkcs11AnchorState Check(Pkcs11Connection connection)

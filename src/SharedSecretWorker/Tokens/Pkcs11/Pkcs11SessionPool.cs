@@ -42,6 +42,11 @@ internal sealed partial class Pkcs11SessionPool : IDisposable
     private int _outageReinitializations;
     private long _outageStarted;
     private readonly Lock _reinitializeLock = new();
+    // The PIN file content the token last refused (guarded by _connectionLock, where Login runs),
+    // hashed with a key of this process only.
+    private readonly byte[] _pinIdentityKey = RandomNumberGenerator.GetBytes(32);
+    private byte[]? _refusedPin;
+    private CKR _refusedPinCode;
     private bool _disposed;
 
     public Pkcs11SessionPool(HsmOptions options, IssuanceProtectionKey? fileKey, ILogger logger)

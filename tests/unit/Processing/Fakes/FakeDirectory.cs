@@ -19,6 +19,7 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
     private readonly ConcurrentDictionary<string, Gate> _holds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private int _calls;
+    private int _writeAccessChecks;
 
     /// <summary>Tokens now stored, by "uid=..." or "serial=..." (decimal).</summary>
     public IReadOnlyDictionary<string, string> Tokens => _tokens;
@@ -60,6 +61,20 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
         Task.FromResult(new DirectoryRead(SerialDn(serial.Decimal), _tokens.GetValueOrDefault($"serial={serial.Decimal}"), _tokens.ContainsKey($"serial={serial.Decimal}") ? 1 : 0));
 
     public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Write access the breaker's probe finds: denied (InsufficientAccess) while true.</summary>
+    public bool WriteAccessDenied { get; set; }
+
+    /// <summary>Write-access checks made so far (the breaker's probe after InsufficientAccess).</summary>
+    public int WriteAccessChecks => Volatile.Read(ref _writeAccessChecks);
+
+    public Task CheckWriteAccessAsync(string dn, string attribute, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _writeAccessChecks);
+        return WriteAccessDenied
+            ? Task.FromException(new DirectoryException(DirectoryFailure.InsufficientAccess, $"still no write access to {attribute} on {dn} (test).", dn) { Attribute = attribute })
+            : Task.CompletedTask;
+    }
 
     private async Task<DirectoryWrite> WriteAsync(string operation, string target, string dn, string? token, CancellationToken cancellationToken)
     {
