@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SharedSecretWorker.Broker;
+using SharedSecretWorker.Directory;
 using SharedSecretWorker.Processing;
 using SharedSecretWorker.Telemetry;
 
@@ -9,7 +10,9 @@ namespace SharedSecretWorker.Hosting;
 
 /// <summary>
 /// Liveness and readiness of the worker. Live: the process works and no job is stuck (a job older
-/// than Telemetry:StuckJobThreshold is a call that will never return; restarting helps). Ready:
+/// than Telemetry:StuckJobThreshold is a call that will never return; restarting helps), and fewer
+/// LDAP calls are stuck in libldap than the pool can work around (<see cref="IDirectoryStore.AbandonedLimit"/>:
+/// a restart is the only way to end them). Ready:
 /// the broker connection is open and both lanes consume, the last directory check (bind and
 /// bases) and HSM check (session, login, a throw-away token) passed, and no circuit breaker is open.
 /// </summary>
@@ -19,15 +22,17 @@ internal sealed class WorkerHealth
     private readonly MessagePump _consumer;
     private readonly Breakers _breakers;
     private readonly RunningJobs _jobs;
+    private readonly IDirectoryStore _directory;
     private readonly TelemetryOptions _options;
     private readonly IHostApplicationLifetime _lifetime;
 
     // dependency -> null when its last check passed, else its error type; absent until checked.
     private readonly ConcurrentDictionary<string, string?> _checks = new(StringComparer.Ordinal);
 
-    public WorkerHealth(BrokerConnection broker, MessagePump consumer, Breakers breakers, RunningJobs jobs,
+    public WorkerHealth(BrokerConnection broker, MessagePump consumer, Breakers breakers, RunningJobs jobs, IDirectoryStore directory,
         IOptions<TelemetryOptions> options, IHostApplicationLifetime lifetime)
     {
+        _directory = directory;
         _broker = broker;
         _consumer = consumer;
         _breakers = breakers;
@@ -46,10 +51,14 @@ internal sealed class WorkerHealth
 
     public HealthReport Liveness()
     {
+        var problems = new List<string>();
         var oldest = _jobs.OldestAge;
-        return oldest > _options.StuckJobThreshold
-            ? new HealthReport([$"stuck: a job has been running for {oldest:g} (Telemetry:StuckJobThreshold {_options.StuckJobThreshold:g})"])
-            : new HealthReport([]);
+        if (oldest > _options.StuckJobThreshold)
+            problems.Add($"stuck: a job has been running for {oldest:g} (Telemetry:StuckJobThreshold {_options.StuckJobThreshold:g})");
+        var abandoned = _directory.AbandonedCalls;
+        if (abandoned >= _directory.AbandonedLimit)
+            problems.Add($"stuck: {abandoned} LDAP calls abandoned after Directory:OperationTimeout have not returned (limit {_directory.AbandonedLimit}); only a restart ends them");
+        return new HealthReport(problems);
     }
 
     public HealthReport Readiness()
@@ -58,6 +67,8 @@ internal sealed class WorkerHealth
         if (_lifetime.ApplicationStopping.IsCancellationRequested) problems.Add("stopping");
         if (!_broker.IsOpen) problems.Add("broker: not connected");
         if (!_consumer.IsConsuming) problems.Add("broker: not consuming");
+        if (_directory.AbandonedCalls is > 0 and var abandoned)
+            problems.Add($"directory: {abandoned} LDAP call(s) abandoned after Directory:OperationTimeout still running (their entries stay held until they end)");
         AddDependency(problems, TelemetryNames.Directory, _breakers.Directory);
         AddDependency(problems, TelemetryNames.Hsm, _breakers.Hsm);
         problems.AddRange(Liveness().Problems);
