@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,12 @@ namespace SharedSecretWorker.Hosting;
 /// Telemetry:HealthCheckInterval for /readyz and the <c>shrtok.dependency.up</c> gauge: a worker
 /// with an idle queue would otherwise not notice that its directory went away. Also exposes this
 /// worker's state to the observable gauges while it runs.
+/// Each check runs on a thread of its own and is judged after Telemetry:HealthCheckTimeout: a
+/// PKCS#11 or libldap call is synchronous, and a hung one must freeze neither the monitor nor the
+/// other check. A check still hung from an earlier round is not started again (that would pile
+/// threads into a dead module). While a dependency's circuit breaker is open, its own probe checks
+/// it (every CircuitBreaker:ProbeInterval): probing here too would re-initialise a lost HSM module
+/// twice per interval.
 /// </summary>
 internal sealed class DependencyMonitor : BackgroundService
 {
@@ -26,6 +33,7 @@ internal sealed class DependencyMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<DependencyMonitor> _logger;
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
     public DependencyMonitor(WorkerHealth health, IDirectoryStore directory, ITokenEncryptor encryptor, ConcurrencyGate gate, Breakers breakers,
         IOptions<TelemetryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<DependencyMonitor> logger)
@@ -56,12 +64,13 @@ internal sealed class DependencyMonitor : BackgroundService
             WorkerMetrics.StartSeriesAtZero(InstrumentedTokenEncryptor.Operations, InstrumentedDirectoryStore.Operations);
             while (!stoppingToken.IsCancellationRequested)
             {
-                await CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct),
-                    ex => ex is DirectoryException { Problem: { } problem } ? problem : DirectoryErrorTypes.Of(ex), stoppingToken).ConfigureAwait(false);
+                var directory = _breakers.Directory.IsOpen ? Task.CompletedTask : CheckAsync(TelemetryNames.Directory, ct => _directory.CheckAsync(ct),
+                    ex => ex is DirectoryException { Problem: { } problem } ? problem : DirectoryErrorTypes.Of(ex), stoppingToken);
                 // A fault of the worker's own setup (a refused PIN, a missing key) names what to fix;
                 // the pool does not log in again with a PIN file the token refused.
-                await CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(),
-                    ex => ex is TokenEngineException engine ? engine.Problem : HsmErrorTypes.Of(ex), stoppingToken).ConfigureAwait(false);
+                var hsm = _breakers.Hsm.IsOpen ? Task.CompletedTask : CheckAsync(TelemetryNames.Hsm, ct => _encryptor.ProbeAsync(ct).AsTask(),
+                    ex => ex is TokenEngineException engine ? engine.Problem : HsmErrorTypes.Of(ex), stoppingToken);
+                await Task.WhenAll(directory, hsm).ConfigureAwait(false);
                 await Task.Delay(_options.HealthCheckInterval, _time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -90,8 +99,11 @@ internal sealed class DependencyMonitor : BackgroundService
             timeout.CancelAfter(_options.HealthCheckTimeout);
             try
             {
-                // WaitAsync as well: a check that ignores cancellation must still end in time.
-                await check(timeout.Token).WaitAsync(_options.HealthCheckTimeout, _time, stoppingToken).ConfigureAwait(false);
+                // Off this thread (the call may block synchronously), and WaitAsync as well: a check
+                // that ignores cancellation must still end in time.
+                if (!_running.TryGetValue(dependency, out var running) || running.IsCompleted)
+                    _running[dependency] = running = Task.Run(() => check(timeout.Token), CancellationToken.None);
+                await running.WaitAsync(_options.HealthCheckTimeout, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -41,6 +41,7 @@ public static class LogEvents
     public const int HsmPinRefused = 3012;
     public const int HsmPinAccepted = 3013;
     public const int CircuitOpenedByFault = 3014;
+    public const int HsmFinalizeSkipped = 3015;
     public const int DirectoryTimeout = 3100;
     public const int DirectoryConnectionLost = 3101;
     public const int DirectoryWriteConflict = 3102;

@@ -34,6 +34,10 @@ internal static partial class HsmLog
         Message = "HSM connection {Generation} to token {TokenLabel} lost ({Cause}, anchor session {Anchor}); reconnecting on the next call.")]
     public static partial void ConnectionLost(ILogger logger, long generation, string tokenLabel, string cause, string anchor);
 
+    [LoggerMessage(EventId = LogEvents.HsmFinalizeSkipped, EventName = nameof(LogEvents.HsmFinalizeSkipped), Level = LogLevel.Warning,
+        Message = "PKCS#11 module {Library} not finalized at shutdown: a call was still inside it after {Wait} (Hsm:SessionWaitTimeout).")]
+    public static partial void FinalizeSkipped(ILogger logger, string library, TimeSpan wait);
+
     [LoggerMessage(EventId = LogEvents.HsmSoftwareKeyWrap, EventName = nameof(LogEvents.HsmSoftwareKeyWrap), Level = LogLevel.Warning,
         Message = "Token '{TokenLabel}' cannot wrap with RSA-OAEP SHA-256; Hsm:AllowSoftwareKeyWrap is on, so each session key is extracted from the HSM and wrapped in this process. Use an HSM that supports CKM_RSA_PKCS_OAEP with SHA-256 in production.")]
     public static partial void SoftwareKeyWrap(ILogger logger, string tokenLabel);

@@ -35,6 +35,34 @@ public sealed class Pkcs11SessionPoolTests
     }
 
     [Fact]
+    public async Task Shutdown_finalizes_the_module_only_after_the_calls_inside_it_return()
+    {
+        var options = StackHsm.Options(maxSessions: 2);
+        options.SessionWaitTimeout = TimeSpan.FromSeconds(10);
+        var encryptor = new SharedSecretWorker.Tokens.Pkcs11.Pkcs11TokenEncryptor(options, KeyWrap.Pkcs1,
+            IssuanceProtectionKey.FromFile(StackHsm.CertificateFile, "test"), new RecordingLogger());
+        await encryptor.ProbeAsync(CancellationToken.None);
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        // A job abandoned at shutdown, still inside the module: its session must stay valid.
+        var call = Task.Run(() => encryptor.Pool.RunAsync((session, _) =>
+        {
+            inside.Set();
+            release.Wait();
+            return session.GenerateRandom(16).Length;
+        }, "a slow call", CancellationToken.None).AsTask());
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(10)));
+
+        var shutdown = Task.Run(() => encryptor.DisposeAsync().AsTask());
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(shutdown.IsCompleted, "C_Finalize ran while a call was inside the module");
+
+        release.Set();
+        Assert.Equal(16, await call.WaitAsync(TimeSpan.FromSeconds(10)));
+        await shutdown.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Recycling_the_module_every_few_operations_under_load_fails_no_call()
     {
         const int every = 40;

@@ -82,12 +82,15 @@ internal sealed partial class Pkcs11SessionPool
     }
 
     /// <summary>The caller holds one permit; takes the others so that no call is inside the module. Returns how many it got.</summary>
-    private int HoldOtherPermits()
+    private int HoldOtherPermits() => HoldPermits(_options.MaxSessions - 1);
+
+    /// <summary>Takes up to <paramref name="count"/> permits within one Hsm:SessionWaitTimeout; returns how many it got.</summary>
+    private int HoldPermits(int count)
     {
         // One Hsm:SessionWaitTimeout for all of them, not one each.
         var deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(_options.SessionWaitTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
         var held = 0;
-        while (held < _options.MaxSessions - 1)
+        while (held < count)
         {
             var left = TimeSpan.FromSeconds(Math.Max(0, deadline - System.Diagnostics.Stopwatch.GetTimestamp()) / (double)System.Diagnostics.Stopwatch.Frequency);
             if (!_permits.Wait(left)) break;

@@ -118,11 +118,25 @@ internal sealed partial class Pkcs11SessionPool : IDisposable
         connection?.Slot.CloseAllSessions();
     }
 
+    /// <summary>
+    /// Closes the sessions and finalizes the module once every call has left it. Jobs abandoned at
+    /// shutdown may still be inside a PKCS#11 call: C_Finalize under them is undefined behaviour
+    /// (PKCS#11 v2.40, 5.4: the application must not call C_Finalize while other threads are
+    /// making calls). So every session permit is taken back first, for at most
+    /// Hsm:SessionWaitTimeout; if a call still has not returned, the module is left as it is (the
+    /// process is ending) rather than finalized under it.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        var allBack = HoldPermits(_options.MaxSessions) == _options.MaxSessions;
         while (_idle.TryTake(out var session)) Release(session, close: !session.Connection.HandlesInvalid);
+        if (!allBack)
+        {
+            HsmLog.FinalizeSkipped(_logger, _options.Library, _options.SessionWaitTimeout);
+            return;
+        }
         lock (_connectionLock)
         {
             if (_connection is not null) CloseQuietly(_connection.Anchor);

@@ -19,6 +19,7 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
     private readonly ConcurrentDictionary<string, Gate> _holds = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _tokens = new(StringComparer.Ordinal);
     private int _calls;
+    private int _checks;
     private int _writeAccessChecks;
 
     /// <summary>Tokens now stored, by "uid=..." or "serial=..." (decimal).</summary>
@@ -60,7 +61,14 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
     public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default) =>
         Task.FromResult(new DirectoryRead(SerialDn(serial.Decimal), _tokens.GetValueOrDefault($"serial={serial.Decimal}"), _tokens.ContainsKey($"serial={serial.Decimal}") ? 1 : 0));
 
-    public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    /// <summary>How often the directory was checked (health checks, breaker probes).</summary>
+    public int Checks => Volatile.Read(ref _checks);
+
+    public Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _checks);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Write access the breaker's probe finds: denied (InsufficientAccess) while true.</summary>
     public bool WriteAccessDenied { get; set; }
