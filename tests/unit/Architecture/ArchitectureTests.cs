@@ -32,10 +32,10 @@ public sealed class ArchitectureTests
         var edges = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var type in Daemon.Types)
         {
-            if (FolderOf(type.Namespace.FullName) is not { } from) continue;
+            if (FolderOf(type.Namespace?.FullName) is not { } from) continue;
             foreach (var dependency in type.Dependencies)
             {
-                if (FolderOf(dependency.Target.Namespace.FullName) is not { } to || to == from) continue;
+                if (FolderOf(dependency.Target?.Namespace?.FullName) is not { } to || to == from) continue;
                 if (!edges.TryGetValue(from, out var targets)) edges[from] = targets = new SortedSet<string>(StringComparer.Ordinal);
                 targets.Add(to);
             }
@@ -45,8 +45,8 @@ public sealed class ArchitectureTests
             $"Every arrow: {string.Join("; ", edges.Select(e => e.Key + " -> " + string.Join(", ", e.Value)))}");
     }
 
-    private static string? FolderOf(string ns) =>
-        ns.StartsWith(Root + ".", StringComparison.Ordinal) ? ns[(Root.Length + 1)..].Split('.')[0] : null;
+    private static string? FolderOf(string? ns) =>
+        ns is not null && ns.StartsWith(Root + ".", StringComparison.Ordinal) ? ns[(Root.Length + 1)..].Split('.')[0] : null;
 
     private static List<string>? FindCycle(SortedDictionary<string, SortedSet<string>> edges)
     {
