@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Telemetry;
+using SharedSecretWorker.Tests.Fault.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tests.Integration.Telemetry;
 using SharedSecretWorker.Tests.Shared;
@@ -19,6 +20,47 @@ public sealed class DirectoryAccessFaultTests
 {
     private const string WriteAcl = "shrtok-worker writes the token";
     private const int Requests = 10;
+
+    /// <summary>The measure: a 2,000-request batch, the ACI gone for 20 s in the middle.</summary>
+    [Fact]
+    public async Task A_2000_request_batch_with_the_write_ACI_removed_for_20_s_is_all_stored_and_nothing_dead_lettered()
+    {
+        await using var observer = await WorkerUnderTest.ObserveAsync();
+        var uids = Enumerable.Range(1, 2000).Select(n => $"user{n:D4}").ToList();
+        var configuration = observer.Configuration(new Dictionary<string, string?>());
+        var ids = await QueuedBatch.QueueAsync(observer, configuration, uids);
+        using var worker = WorkerProcess.Start(configuration);
+        await worker.WaitUntilConsumingAsync();
+        await Outcomes.WaitForResultsAsync(observer, 200, TimeSpan.FromMinutes(2));
+
+        int beforeRestore;
+        using (var admin = new DirectoryProbe())
+        {
+            var aci = admin.RemoveAci(admin.PeopleBase, WriteAcl);
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(20));
+                beforeRestore = observer.Results.Count;
+            }
+            finally
+            {
+                admin.AddAci(admin.PeopleBase, aci);
+            }
+        }
+        Assert.True(beforeRestore < ids.Count, "the batch was done before the ACI was removed: the test proves nothing");
+
+        try
+        {
+            await Outcomes.AllStoredAsync(observer, ids);
+        }
+        catch (Exception e) when (e is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}\n{observer.Results.Count} of {ids.Count} results; worker log (tail):\n{worker.LogTail()}");
+        }
+        Assert.Empty(observer.DeadLetters);
+        Assert.Equal(ids.Count, observer.Results.Count(r => ids.Contains(r.RequestId!)));
+        Invariant.HoldsForEveryUid(observer, uids);
+    }
 
     [Fact]
     public async Task Requests_wait_while_the_workers_write_ACI_is_removed_and_complete_once_it_is_restored()

@@ -235,16 +235,7 @@ public sealed class BatchRunnerTests : IAsyncLifetime
 
     private static async Task DeleteQueueAsync(string queue)
     {
-        var stack = StackEnvironment.Load();
-        var factory = new ConnectionFactory
-        {
-            HostName = stack.Get("STACK_RABBITMQ_HOST"),
-            Port = int.Parse(stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
-            VirtualHost = stack.Get("STACK_RABBITMQ_VHOST"),
-            UserName = stack.Get("STACK_RABBITMQ_ADMIN_USER"),
-            Password = stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await StackEnvironment.Load().AdminConnectionFactory("shrtok-test-expire").CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false);
     }
@@ -252,16 +243,7 @@ public sealed class BatchRunnerTests : IAsyncLifetime
     /// <summary>The first batch.completed event on the worker's results exchange.</summary>
     private async Task<TaskCompletionSource<string>> ListenForBatchEventsAsync()
     {
-        var stack = StackEnvironment.Load();
-        var factory = new ConnectionFactory
-        {
-            HostName = stack.Get("STACK_RABBITMQ_HOST"),
-            Port = int.Parse(stack.Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture),
-            VirtualHost = stack.Get("STACK_RABBITMQ_VHOST"),
-            UserName = stack.Get("STACK_RABBITMQ_ADMIN_USER"),
-            Password = stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD"),
-        };
-        var connection = await factory.CreateConnectionAsync();
+        var connection = await StackEnvironment.Load().AdminConnectionFactory("shrtok-test-batch-events").CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var queue = await channel.QueueDeclareAsync("", false, true, true);
         await channel.QueueBindAsync(queue.QueueName, _worker.ResultsExchange, BatchCompletedEvent.RoutingKey);
