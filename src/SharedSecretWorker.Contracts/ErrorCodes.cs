@@ -43,12 +43,25 @@ public static class ErrorCodes
     /// <summary>The HSM refused the operation for good (mechanism, key or configuration); retrying cannot help.</summary>
     public const string HsmError = "hsm-error";
 
+    /// <summary>
+    /// The token was written but the broker returned its delivery notice: no queue is bound to the
+    /// notices exchange with the request's channel (the hand-off service is missing or restarting).
+    /// Transient; after the last attempt the request fails with this code.
+    /// </summary>
+    public const string NoticeUnroutable = "notice-unroutable";
+
+    /// <summary>
+    /// The broker itself dead-lettered the request after it was delivered <c>x-delivery-limit</c> times
+    /// (workers crashed or handed it back each time); no attempt finished.
+    /// </summary>
+    public const string DeliveryLimitReached = "delivery-limit-reached";
+
     /// <summary>Every code above, for documentation, validation and tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, UnknownUid, AmbiguousUid, UnknownSerial, UnknownChannel,
         Forbidden, DirectoryUnavailable, HsmUnavailable, InternalError,
-        BrokerUnavailable, DirectoryRejected, HsmError,
+        BrokerUnavailable, DirectoryRejected, HsmError, NoticeUnroutable, DeliveryLimitReached,
     ];
 
     /// <summary>True when <paramref name="code"/> is one of <see cref="All"/>.</summary>

@@ -45,4 +45,8 @@ internal static partial class ProcessingLog
     [LoggerMessage(EventId = LogEvents.CircuitClosed, EventName = nameof(LogEvents.CircuitClosed), Level = LogLevel.Information,
         Message = "The {Dependency} is back: taking work again.")]
     public static partial void CircuitClosed(ILogger logger, string dependency);
+
+    [LoggerMessage(EventId = LogEvents.RequestDeliveryLimitReached, EventName = nameof(LogEvents.RequestDeliveryLimitReached), Level = LogLevel.Warning,
+        Message = "Request {RequestId} was dead-lettered by the broker from {Queue} at its delivery limit; published its failed result (delivery-limit-reached).")]
+    public static partial void DeliveryLimitReached(ILogger logger, string requestId, string queue);
 }
