@@ -27,6 +27,13 @@ public static class DefaultNames
     /// <summary>Quorum queue of dead letters.</summary>
     public const string DeadLetterQueue = "shrtok.dead";
 
+    /// <summary>
+    /// Quorum queue bound to <see cref="DeadLetterExchange"/> that the worker itself consumes: it
+    /// publishes a failed result for each request the broker dead-lettered past the lane queues'
+    /// <c>x-delivery-limit</c>, and drops every other copy (those are in <see cref="DeadLetterQueue"/>).
+    /// </summary>
+    public const string DeliveryLimitQueue = "shrtok.delivery-limit";
+
     /// <summary>Direct exchange of the delayed-delivery queues.</summary>
     public const string DelayedDeliveryExchange = "shrtok.retry";
 

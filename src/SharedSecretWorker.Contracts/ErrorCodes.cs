@@ -46,12 +46,25 @@ public static class ErrorCodes
     /// <summary>The producer reused a request id the worker already completed for it with a different body; nothing was done.</summary>
     public const string RequestIdConflict = "request-id-conflict";
 
+    /// <summary>
+    /// The token was written but the broker returned its delivery notice: no queue is bound to the
+    /// notices exchange with the request's channel (the hand-off service is missing or restarting).
+    /// Transient; after the last attempt the request fails with this code.
+    /// </summary>
+    public const string NoticeUnroutable = "notice-unroutable";
+
+    /// <summary>
+    /// The broker itself dead-lettered the request after it was delivered <c>x-delivery-limit</c> times
+    /// (workers crashed or handed it back each time); no attempt finished.
+    /// </summary>
+    public const string DeliveryLimitReached = "delivery-limit-reached";
+
     /// <summary>Every code above, for documentation, validation and tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, UnknownUid, AmbiguousUid, UnknownSerial, UnknownChannel,
         Forbidden, DirectoryUnavailable, HsmUnavailable, InternalError,
-        BrokerUnavailable, DirectoryRejected, HsmError,
+        BrokerUnavailable, DirectoryRejected, HsmError, NoticeUnroutable, DeliveryLimitReached,
         RequestIdConflict,
     ];
 

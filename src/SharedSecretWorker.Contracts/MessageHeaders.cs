@@ -30,4 +30,10 @@ public static class MessageHeaders
 
     /// <summary>On dead letters: the queue the request was consumed from.</summary>
     public const string Queue = "x-shrtok-queue";
+
+    /// <summary>
+    /// On dead letters of a body larger than the request limit: the original body's size in bytes.
+    /// The dead letter then holds only the body's first bytes (an excerpt), not the whole body.
+    /// </summary>
+    public const string OriginalSize = "x-shrtok-original-size";
 }

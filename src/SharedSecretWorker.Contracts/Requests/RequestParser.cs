@@ -42,6 +42,14 @@ public sealed class RequestParser
     public IReadOnlyCollection<string> KnownChannels => _channels;
 
     /// <summary>
+    /// The refusal of a body of <paramref name="bodyBytes"/> bytes, more than <see cref="MaxBodyBytes"/>,
+    /// without reading it: a consumer can check the size before it copies the body.
+    /// </summary>
+    public static RequestRejection Oversized(long bodyBytes, string? amqpMessageId) =>
+        new(ErrorCodes.InvalidRequest, $"The body is {bodyBytes} bytes; a request is at most {MaxBodyBytes} bytes.",
+            RequestIdSyntax.IsValid(amqpMessageId) ? amqpMessageId : null, null, null);
+
+    /// <summary>
     /// Parses <paramref name="body"/>. <paramref name="amqpMessageId"/> (the AMQP <c>message_id</c>
     /// property, or null) stands in for a missing requestId, and is reported on rejections when the
     /// body yields no valid requestId.
@@ -51,7 +59,7 @@ public sealed class RequestParser
         var messageId = RequestIdSyntax.IsValid(amqpMessageId) ? amqpMessageId : null;
         var span = body.Span;
         if (span.Length > MaxBodyBytes)
-            return Reject(null, messageId, $"The body is {span.Length} bytes; a request is at most {MaxBodyBytes} bytes.");
+            return ParseResult.Failure(Oversized(span.Length, amqpMessageId));
         if (span.Trim(" \t\r\n"u8).IsEmpty)
             return Reject(null, messageId, "The body is empty; expected a JSON request object.");
         if (span.StartsWith(Utf8ByteOrderMark))

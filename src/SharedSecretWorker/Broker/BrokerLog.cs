@@ -33,4 +33,8 @@ internal static partial class BrokerLog
     [LoggerMessage(EventId = LogEvents.TopologyDeclared, EventName = nameof(LogEvents.TopologyDeclared), Level = LogLevel.Information,
         Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}; dead letters in {Dead}.")]
     public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, string dead);
+
+    [LoggerMessage(EventId = LogEvents.DeadLetterWatchFailed, EventName = nameof(LogEvents.DeadLetterWatchFailed), Level = LogLevel.Warning,
+        Message = "Could not report a dead letter of {Queue}: {Reason}. Handing it back; it is tried again.")]
+    public static partial void DeadLetterWatchFailed(ILogger logger, string queue, string reason);
 }

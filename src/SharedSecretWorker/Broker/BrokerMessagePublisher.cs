@@ -4,7 +4,12 @@ using SharedSecretWorker.Processing;
 
 namespace SharedSecretWorker.Broker;
 
-/// <summary>Publishes notices and results to their exchanges (docs/messages.md), each confirmed by the broker.</summary>
+/// <summary>
+/// Publishes notices and results to their exchanges (docs/messages.md), each confirmed by the broker.
+/// A notice is mandatory: one that no hand-off queue takes comes back as <see cref="MessageUnroutableException"/>
+/// instead of vanishing. A result is not: a requester that binds no queue does not want it, and the
+/// request's work (the token, its notice) is done.
+/// </summary>
 internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<TopologyOptions> names) : IMessagePublisher
 {
     private readonly TopologyOptions _names = names.Value;
@@ -21,5 +26,6 @@ internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<Topo
         {
             MessageId = result.RequestId,
             CorrelationId = result.RequestId,
+            Mandatory = false,
         }, cancellationToken);
 }

@@ -13,7 +13,8 @@ public static class BrokerServiceCollectionExtensions
     /// Binds and validates (at start-up) <see cref="RabbitMqOptions"/> and <see cref="TopologyOptions"/>;
     /// registers the connection, the topology, the confirmed publisher behind processing's
     /// <see cref="IMessagePublisher"/>, <see cref="IDelayedDelivery"/> and <see cref="IDeadLetterQueue"/>,
-    /// and the message pump as a hosted service (it starts consuming after the services registered before it).
+    /// and the message pump and the delivery-limit consumer as hosted services (they start consuming after
+    /// the services registered before them).
     /// </summary>
     public static IServiceCollection AddBroker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +32,9 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<IDeadLetterQueue, DeadLetterPublisher>();
         services.AddSingleton<MessagePump>();
         services.AddHostedService(p => p.GetRequiredService<MessagePump>());
+        // After the pump, whose start declares the topology it consumes.
+        services.AddSingleton<DeliveryLimitConsumer>();
+        services.AddHostedService(p => p.GetRequiredService<DeliveryLimitConsumer>());
         return services;
     }
 }

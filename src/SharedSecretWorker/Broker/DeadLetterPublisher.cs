@@ -4,7 +4,12 @@ using SharedSecretWorker.Processing;
 
 namespace SharedSecretWorker.Broker;
 
-/// <summary>Dead-letters a request with its reason in the <c>x-shrtok-*</c> headers (docs/messages.md, "Dead letters").</summary>
+/// <summary>
+/// Dead-letters a request with its reason in the <c>x-shrtok-*</c> headers (docs/messages.md, "Dead letters").
+/// The copy keeps the request's properties (content_type, correlation_id, reply_to, app_id, type,
+/// message_id, timestamp, headers), as the broker's own dead-lettering does; of a body past the
+/// request limit only the excerpt the adapter kept, with the original size in a header.
+/// </summary>
 internal sealed class DeadLetterPublisher(IPublisher publisher, IOptions<TopologyOptions> names, BrokerConnection broker) : IDeadLetterQueue
 {
     private readonly TopologyOptions _names = names.Value;
@@ -19,9 +24,15 @@ internal sealed class DeadLetterPublisher(IPublisher publisher, IOptions<Topolog
             [MessageHeaders.Attempt] = reason.Attempt,
         };
         if (reason.Producer is not null) headers[MessageHeaders.Producer] = reason.Producer;
+        if (message.OriginalBodySize is { } size) headers[MessageHeaders.OriginalSize] = size;
         return publisher.PublishAsync(new OutgoingMessage(_names.DeadLetterExchange, message.RoutingKey, message.Body)
         {
             MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            ReplyTo = message.ReplyTo,
+            AppId = message.AppId,
+            Type = message.Type,
+            ContentType = message.ContentType ?? OutgoingMessage.JsonContentType,
             UserId = broker.UserName,
             Timestamp = message.Timestamp,
             Headers = headers,

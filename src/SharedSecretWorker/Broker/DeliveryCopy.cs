@@ -8,10 +8,14 @@ namespace SharedSecretWorker.Broker;
 /// <summary>
 /// Copies a delivery out of the client's buffers into processing's plain <see cref="InboundMessage"/>:
 /// RabbitMQ.Client 7 only guarantees the body while the ReceivedAsync handler runs, and the job
-/// outlives the handler.
+/// outlives the handler. A body larger than the request limit is not copied whole: it is refused
+/// unread, and only its first <see cref="ExcerptBytes"/> are kept for the dead letter.
 /// </summary>
 internal static class DeliveryCopy
 {
+    /// <summary>How much of an oversized body is kept (and dead-lettered).</summary>
+    public const int ExcerptBytes = 4 * 1024;
+
     /// <param name="lane">The lane whose queue it came from.</param>
     /// <param name="queue">That queue.</param>
     /// <param name="delivery">The client's delivery.</param>
@@ -21,6 +25,10 @@ internal static class DeliveryCopy
     {
         var properties = delivery.BasicProperties;
         var userId = properties.IsUserIdPresent() ? properties.UserId : null;
+        // The size first: a body past the limit is refused without being read, so there is no
+        // reason to copy (or later dead-letter) more than an excerpt of it.
+        var size = delivery.Body.Length;
+        var oversized = size > RequestParser.MaxBodyBytes;
         var isWorkerCopy = userId is { Length: > 0 } && workerUser.Length > 0 && string.Equals(userId, workerUser, StringComparison.Ordinal);
         return new InboundMessage
         {
@@ -30,8 +38,14 @@ internal static class DeliveryCopy
             DeliveryTag = delivery.DeliveryTag,
             Redelivered = delivery.Redelivered,
             RoutingKey = delivery.RoutingKey,
-            Body = delivery.Body.ToArray(),
+            Body = oversized ? delivery.Body[..ExcerptBytes].ToArray() : delivery.Body.ToArray(),
+            OriginalBodySize = oversized ? size : null,
             MessageId = properties.IsMessageIdPresent() ? properties.MessageId : null,
+            ContentType = properties.IsContentTypePresent() ? properties.ContentType : null,
+            CorrelationId = properties.IsCorrelationIdPresent() ? properties.CorrelationId : null,
+            ReplyTo = properties.IsReplyToPresent() ? properties.ReplyTo : null,
+            AppId = properties.IsAppIdPresent() ? properties.AppId : null,
+            Type = properties.IsTypePresent() ? properties.Type : null,
             UserId = userId,
             IsWorkerCopy = isWorkerCopy,
             Timestamp = properties.IsTimestampPresent() && properties.Timestamp.UnixTime > 0

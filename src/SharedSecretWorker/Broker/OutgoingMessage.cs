@@ -12,11 +12,29 @@ public sealed record OutgoingMessage(string Exchange, string RoutingKey, ReadOnl
     /// <summary>AMQP correlation_id (the request id on results and notices).</summary>
     public string? CorrelationId { get; init; }
 
+    /// <summary>AMQP reply_to (kept from the request on its copies).</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>AMQP app_id (kept from the request on its copies).</summary>
+    public string? AppId { get; init; }
+
+    /// <summary>AMQP type (kept from the request on its copies).</summary>
+    public string? Type { get; init; }
+
+    /// <summary>
+    /// Published with <c>mandatory</c>: when no queue is bound to take it the broker returns it and the
+    /// publish fails with <see cref="Processing.MessageUnroutableException"/>. Only results are not.
+    /// </summary>
+    public bool Mandatory { get; init; } = true;
+
     /// <summary>AMQP user_id; the broker refuses a value other than the connection's user.</summary>
     public string? UserId { get; init; }
 
+    /// <summary>The content_type of what the worker writes.</summary>
+    public const string JsonContentType = "application/json";
+
     /// <summary>AMQP content_type.</summary>
-    public string ContentType { get; init; } = "application/json";
+    public string ContentType { get; init; } = JsonContentType;
 
     /// <summary>AMQP timestamp (Unix seconds); null for now.</summary>
     public DateTimeOffset? Timestamp { get; init; }

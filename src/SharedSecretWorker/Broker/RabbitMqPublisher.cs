@@ -10,7 +10,8 @@ namespace SharedSecretWorker.Broker;
 /// <summary>
 /// Publishes on a few channels with publisher confirmation tracking (RabbitMQ.Client 7): each
 /// BasicPublishAsync returns once the broker confirmed the message, and throws PublishException on
-/// a nack or, with <c>mandatory</c>, when nothing was bound to take it.
+/// a nack or, with <c>mandatory</c> (<see cref="OutgoingMessage.Mandatory"/>), when nothing was bound
+/// to take it (basic.return), which becomes <see cref="MessageUnroutableException"/>.
 /// </summary>
 internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
 {
@@ -52,6 +53,9 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = message.MessageId,
             CorrelationId = message.CorrelationId,
+            ReplyTo = message.ReplyTo,
+            AppId = message.AppId,
+            Type = message.Type,
             UserId = message.UserId,
             Timestamp = new AmqpTimestamp((message.Timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()),
         };
@@ -73,7 +77,7 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         confirmWait.CancelAfter(_confirmTimeout);
         try
         {
-            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, mandatory: false, properties, message.Body, confirmWait.Token).ConfigureAwait(false);
+            await channel.BasicPublishAsync(message.Exchange, message.RoutingKey, message.Mandatory, properties, message.Body, confirmWait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -83,9 +87,14 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         {
             throw new BrokerUnavailableException($"The broker did not confirm the message to '{message.Exchange}' within {_confirmTimeout} ({RabbitMqOptions.SectionName}:ConfirmTimeout).", ex);
         }
+        catch (PublishException ex) when (ex.IsReturn)
+        {
+            throw new MessageUnroutableException(
+                $"The broker returned the message to '{message.Exchange}' ({message.RoutingKey}) as unroutable: no queue is bound to receive it.", ex);
+        }
         catch (PublishException ex)
         {
-            throw new BrokerUnavailableException($"The broker did not confirm the message to '{message.Exchange}' ({message.RoutingKey}){(ex.IsReturn ? ": returned as unroutable" : ": nack")}.", ex);
+            throw new BrokerUnavailableException($"The broker did not confirm the message to '{message.Exchange}' ({message.RoutingKey}): nack.", ex);
         }
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -34,6 +34,17 @@ internal sealed class Topology(TopologyOptions names, RetryOptions retry)
             arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueBindAsync(names.DeadLetterQueue, names.DeadLetterExchange, "", cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        // Every dead letter also reaches the worker's own delivery-limit queue (DeliveryLimitConsumer),
+        // which reports those the broker dead-lettered past a lane's delivery limit. No dead-letter
+        // exchange of its own: a copy that cannot be reported within the limit is dropped, never
+        // sent round the dead-letter exchange again (it is in the dead-letter queue anyway).
+        await channel.QueueDeclareAsync(names.DeliveryLimitQueue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+        {
+            ["x-queue-type"] = "quorum",
+            ["x-delivery-limit"] = names.DeliveryLimit,
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueBindAsync(names.DeliveryLimitQueue, names.DeadLetterExchange, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+
         foreach (var lane in Enum.GetValues<Lane>())
         {
             var queue = QueueOf(lane);

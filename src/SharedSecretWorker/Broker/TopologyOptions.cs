@@ -33,6 +33,9 @@ public sealed class TopologyOptions
     /// <summary>Quorum queue of dead letters, each with its reason in headers.</summary>
     [Required] public string DeadLetterQueue { get; set; } = DefaultNames.DeadLetterQueue;
 
+    /// <summary>Quorum queue on <see cref="DeadLetterExchange"/> from which the worker reports broker-made delivery-limit dead letters.</summary>
+    [Required] public string DeliveryLimitQueue { get; set; } = DefaultNames.DeliveryLimitQueue;
+
     /// <summary>Direct exchange of the delay queues.</summary>
     [Required] public string RetryExchange { get; set; } = DefaultNames.DelayedDeliveryExchange;
 

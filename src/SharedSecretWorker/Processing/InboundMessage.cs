@@ -29,8 +29,35 @@ public sealed class InboundMessage
     /// <summary>Its routing key.</summary>
     public required string RoutingKey { get; init; }
 
-    /// <summary>The body, copied.</summary>
+    /// <summary>
+    /// The body, copied; only its first bytes (an excerpt) when it was larger than the request limit
+    /// (<see cref="OriginalBodySize"/> is then set).
+    /// </summary>
     public required byte[] Body { get; init; }
+
+    /// <summary>
+    /// The delivered body's size in bytes when <see cref="Body"/> is only an excerpt of it (the body was
+    /// larger than <see cref="RequestParser.MaxBodyBytes"/> and was not copied whole); null when whole.
+    /// </summary>
+    public int? OriginalBodySize { get; init; }
+
+    /// <summary>The delivered body's size in bytes.</summary>
+    public int BodySize => OriginalBodySize ?? Body.Length;
+
+    /// <summary>AMQP content_type.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>AMQP correlation_id.</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>AMQP reply_to.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>AMQP app_id.</summary>
+    public string? AppId { get; init; }
+
+    /// <summary>AMQP type.</summary>
+    public string? Type { get; init; }
 
     /// <summary>AMQP message_id.</summary>
     public string? MessageId { get; init; }

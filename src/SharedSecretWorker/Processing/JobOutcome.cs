@@ -19,6 +19,13 @@ public sealed record JobOutcome(OutcomeKind Kind, WorkRequest? Request, RequestR
     /// </summary>
     public Task? StillRunning { get; init; }
 
+    /// <summary>
+    /// Set when this attempt wrote a token to the directory but its delivery notice was not delivered
+    /// (returned as unroutable, or not confirmed): the directory holds a token whose passphrase nobody
+    /// received. The seam for restoring the entry's previous value when the request fails for good.
+    /// </summary>
+    public UndeliveredNotice? UndeliveredNotice { get; init; }
+
     /// <summary>The best-known request id.</summary>
     public string? RequestId => Request?.RequestId ?? Rejection?.RequestId;
 

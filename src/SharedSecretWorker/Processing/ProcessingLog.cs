@@ -49,4 +49,8 @@ internal static partial class ProcessingLog
     [LoggerMessage(EventId = LogEvents.CircuitOpenedByFault, EventName = nameof(LogEvents.CircuitOpenedByFault), Level = LogLevel.Error,
         Message = "The {Dependency} refuses the worker: {Problem}. Taking no new work (requests stay queued) until a probe succeeds (every {Interval}).")]
     public static partial void CircuitOpenedByFault(ILogger logger, string dependency, string problem, TimeSpan interval);
+
+    [LoggerMessage(EventId = LogEvents.RequestDeliveryLimitReached, EventName = nameof(LogEvents.RequestDeliveryLimitReached), Level = LogLevel.Warning,
+        Message = "Request {RequestId} was dead-lettered by the broker from {Queue} at its delivery limit; published its failed result (delivery-limit-reached).")]
+    public static partial void DeliveryLimitReached(ILogger logger, string requestId, string queue);
 }

@@ -39,6 +39,7 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton<RequestProcessor>();
         services.AddSingleton<Settler>();
         services.AddSingleton<IMessageHandler, RequestHandler>();
+        services.AddSingleton<DeliveryLimitReporter>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SharedSecretWorker.Contracts;
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Telemetry;
 
 namespace SharedSecretWorker.Processing;
@@ -33,7 +34,7 @@ internal sealed class RequestHandler : IMessageHandler
     {
         // Everything below (HSM, directory, publishes) runs as children of this span.
         using var activity = WorkerTracing.StartProcess(message.Queue, message.Exchange, message.RoutingKey, message.DeliveryTag,
-            message.Body.Length, WorkerTracing.LaneName(message.Lane), message.MessageId, message.Headers);
+            message.BodySize, WorkerTracing.LaneName(message.Lane), message.MessageId, message.Headers);
         using var running = _running.Start();
         var started = Stopwatch.GetTimestamp();
         var attempt = _producers.AttemptOf(message);
@@ -59,7 +60,15 @@ internal sealed class RequestHandler : IMessageHandler
 
         try
         {
-            await _processor.ProcessAsync(message, attempt, SettleAsync, abandon).ConfigureAwait(false);
+            if (message.OriginalBodySize is { } size)
+            {
+                // Larger than any request: the adapter kept only an excerpt, which is refused unread.
+                await SettleAsync(JobOutcome.Rejected(RequestParser.Oversized(size, message.MessageId))).ConfigureAwait(false);
+            }
+            else
+            {
+                await _processor.ProcessAsync(message, attempt, SettleAsync, abandon).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested && outcome is null)
         {

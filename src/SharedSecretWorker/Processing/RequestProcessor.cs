@@ -161,6 +161,10 @@ internal sealed class RequestProcessor
             _breakers.Hsm.ReportWorkerFault(ex.Problem);
             return JobOutcome.Transient(request, ErrorCodes.HsmUnavailable, ex.Message);
         }
+        catch (NoticeNotDeliveredException ex)
+        {
+            return JobOutcome.Transient(request, ex.Code, ex.Message, ex.Notice.Dn) with { UndeliveredNotice = ex.Notice };
+        }
         catch (BrokerUnavailableException ex)
         {
             return JobOutcome.Transient(request, ErrorCodes.BrokerUnavailable, ex.Message);
@@ -197,7 +201,17 @@ internal sealed class RequestProcessor
             var now = _time.GetUtcNow();
             // The notice goes out only after the write it describes (docs/messages.md, "Ordering and duplicates").
             var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(delivery.Channel, passphrase));
-            await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokerUnavailableException ex)
+            {
+                // The token is written but nobody has its passphrase. A returned notice (no hand-off
+                // queue bound for the channel) has a code of its own; both are retried.
+                var code = ex is MessageUnroutableException ? ErrorCodes.NoticeUnroutable : ErrorCodes.BrokerUnavailable;
+                throw new NoticeNotDeliveredException(code, new UndeliveredNotice(write.Dn, digest), ex);
+            }
 
             // Only after the broker confirmed the notice: a "stored" result then always means the
             // passphrase is on its way. Publishing both at once was tried (load harness): at most

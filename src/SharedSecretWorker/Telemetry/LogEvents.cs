@@ -24,6 +24,8 @@ public static class LogEvents
     public const int SettleFailed = 2004;
     public const int UnexpectedError = 2005;
     public const int RequestCleared = 2006;
+    public const int RequestDeliveryLimitReached = 2007;
+    public const int DeadLetterWatchFailed = 2008;
 
     // 3xxx: dependencies
     public const int CircuitOpened = 3000;

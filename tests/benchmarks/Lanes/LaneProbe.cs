@@ -43,7 +43,7 @@ internal sealed class LaneProbe : IAsyncDisposable
     /// <summary>Time from the batch's first result to its last.</summary>
     public TimeSpan BulkSpan => Stopwatch.GetElapsedTime(Interlocked.Read(ref _firstBulkTicks), Interlocked.Read(ref _lastBulkTicks));
 
-    public static async Task<LaneProbe> StartAsync(StackEnvironment stack, string requestsExchange, string resultsExchange, string batchId)
+    public static async Task<LaneProbe> StartAsync(StackEnvironment stack, string requestsExchange, string resultsExchange, string noticesExchange, string batchId)
     {
         var factory = new ConnectionFactory
         {
@@ -68,6 +68,11 @@ internal sealed class LaneProbe : IAsyncDisposable
             return Task.CompletedTask;
         };
         await observer.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
+        // Notices are published mandatory: a hand-off queue must take them, or the worker retries and fails them.
+        await observer.ExchangeDeclareAsync(noticesExchange, ExchangeType.Topic, durable: true);
+        var notices = await observer.QueueDeclareAsync("", false, true, true);
+        await observer.QueueBindAsync(notices.QueueName, noticesExchange, "#");
+        await observer.BasicConsumeAsync(notices.QueueName, autoAck: true, new AsyncEventingBasicConsumer(observer));
         return probe;
     }
 

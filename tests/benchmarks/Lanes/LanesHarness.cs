@@ -78,7 +78,7 @@ internal sealed class LanesHarness : IHarness
             using var worker = WorkerProcess.Start(configuration);
             await worker.WaitUntilConsumingAsync(TimeSpan.FromSeconds(90));
             var daemonMemory = new PeakMemory(worker.Id);
-            await using var probe = await LaneProbe.StartAsync(stack, prefix + ".requests", prefix + ".results", batchId);
+            await using var probe = await LaneProbe.StartAsync(stack, prefix + ".requests", prefix + ".results", prefix + ".notices", batchId);
 
             var idle = new List<TimeSpan>();
             var next = 0;
@@ -195,6 +195,7 @@ internal sealed class LanesHarness : IHarness
                 await channel.QueueDeleteAsync($"{prefix}.retry.{lane}.{(long)delay.TotalMilliseconds}", false, false);
         }
         await channel.QueueDeleteAsync(prefix + ".dead", false, false);
+        await channel.QueueDeleteAsync(prefix + ".delivery-limit", false, false);
         foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })
             await channel.ExchangeDeleteAsync($"{prefix}.{exchange}", false);
     }

@@ -29,6 +29,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private readonly ConcurrentQueue<(string Body, string Code, string Reason)> _deadLetters = new();
     private readonly ConcurrentQueue<(string Body, IReadOnlyDictionary<string, string> Headers)> _deadLetterHeaders = new();
     private readonly ConcurrentQueue<DeliveryNotice> _noticesInOrder = new();
+    private readonly ConcurrentQueue<ObservedDeadLetter> _deadLetterCopies = new();
     private IHost? _host;
     private IConnection? _admin;
     private IChannel? _observer;
@@ -113,6 +114,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         settings["Topology:DeadLetterQueue"] = prefix + ".dead";
         settings["Topology:RetryExchange"] = prefix + ".retry";
         settings["Topology:RetryQueuePrefix"] = prefix + ".retry";
+        settings["Topology:DeliveryLimitQueue"] = prefix + ".delivery-limit";
         // No HTTP listener (metrics, /healthz): several workers run at once and would all want port
         // 9464. Telemetry tests set a free port of their own.
         settings["Telemetry:PrometheusEndpoint"] = "";
@@ -173,6 +175,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             var headers = properties.Headers ?? new Dictionary<string, object?>();
             _deadLetters.Enqueue((Encoding.UTF8.GetString(body), Text(headers, "x-shrtok-error-code"), Text(headers, "x-shrtok-reason")));
             _deadLetterHeaders.Enqueue((Encoding.UTF8.GetString(body), headers.ToDictionary(h => h.Key, h => HeaderText(h.Value), StringComparer.Ordinal)));
+            _deadLetterCopies.Enqueue(new ObservedDeadLetter(body, properties.MessageId, properties.CorrelationId, properties.ReplyTo, properties.AppId,
+                new Dictionary<string, object?>(headers)));
         });
     }
 
@@ -220,6 +224,38 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
         };
         await _publisher!.BasicPublishAsync(RequestsExchange, routingKey, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>Publishes a raw body with the given properties.</summary>
+    public async Task PublishAsync(string routingKey, byte[] body, BasicProperties properties) =>
+        await _publisher!.BasicPublishAsync(RequestsExchange, routingKey, mandatory: true, properties, body);
+
+    /// <summary>From now on the observer receives only the notices of <paramref name="channels"/>: the others no queue receives.</summary>
+    public async Task ObserveNoticesOnlyOfAsync(params string[] channels)
+    {
+        var queue = $"{Prefix}.observer.notices";
+        foreach (var channel in channels) await _observer!.QueueBindAsync(queue, NoticesExchange, channel);
+        await _observer!.QueueUnbindAsync(queue, NoticesExchange, "#");
+    }
+
+    /// <summary>Deletes a queue of this instance's topology (as an operator might by mistake).</summary>
+    public async Task DeleteQueueAsync(string queue)
+    {
+        await using var channel = await _admin!.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue, false, false);
+    }
+
+    /// <summary>Waits until a dead letter matching <paramref name="match"/> arrived, with its properties.</summary>
+    public async Task<ObservedDeadLetter> DeadLetterCopyAsync(Func<ObservedDeadLetter, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var letter in _deadLetterCopies)
+                if (match(letter)) return letter;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no matching dead letter");
     }
 
     /// <summary>Publishes an enrollment for <paramref name="uid"/> on channel email; returns its request id.</summary>
@@ -324,6 +360,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
                 await channel.QueueDeleteAsync($"{Prefix}.retry.{lane}.{ms}", false, false);
         }
         await channel.QueueDeleteAsync(DeadLetterQueue, false, false);
+        await channel.QueueDeleteAsync(Prefix + ".delivery-limit", false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.results", false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.notices", false, false);
         foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })

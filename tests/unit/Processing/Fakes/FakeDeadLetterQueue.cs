@@ -12,8 +12,16 @@ internal sealed class FakeDeadLetterQueue(EventLog events) : IDeadLetterQueue
 
     public bool Fail { get; set; }
 
+    /// <summary>The broker returns the copy: no queue is bound to take it.</summary>
+    public bool Return { get; set; }
+
     public Task DeadLetterAsync(InboundMessage message, DeadLetterReason reason)
     {
+        if (Return)
+        {
+            events.Add("deadletter returned");
+            throw new MessageUnroutableException("The broker returned the dead letter as unroutable (test).");
+        }
         if (Fail)
         {
             events.Add("deadletter unconfirmed");

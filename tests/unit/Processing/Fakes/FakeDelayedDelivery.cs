@@ -14,8 +14,16 @@ internal sealed class FakeDelayedDelivery(EventLog events) : IDelayedDelivery
 
     public bool Fail { get; set; }
 
+    /// <summary>The broker returns the copy: no queue is bound to take it.</summary>
+    public bool Return { get; set; }
+
     public Task DeliverLaterAsync(InboundMessage message, int step, TimeSpan delay, int nextAttempt, string? producer)
     {
+        if (Return)
+        {
+            events.Add("delayed returned");
+            throw new MessageUnroutableException("The broker returned the delayed copy as unroutable (test).");
+        }
         if (Fail)
         {
             events.Add("delayed unconfirmed");

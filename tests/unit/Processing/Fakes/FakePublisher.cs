@@ -15,6 +15,7 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
     private readonly ConcurrentQueue<ResultMessage> _results = new();
     private int _failNotices;
     private int _failResults;
+    private int _returnNotices;
 
     public IReadOnlyList<DeliveryNotice> Notices => _notices.ToArray();
 
@@ -23,11 +24,19 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
     /// <summary>The next <paramref name="count"/> notices are not confirmed.</summary>
     public void FailNotices(int count = 1) => Interlocked.Add(ref _failNotices, count);
 
+    /// <summary>The next <paramref name="count"/> notices are returned by the broker: no queue is bound for their channel.</summary>
+    public void ReturnNotices(int count = 1) => Interlocked.Add(ref _returnNotices, count);
+
     /// <summary>The next <paramref name="count"/> results are not confirmed.</summary>
     public void FailResults(int count = 1) => Interlocked.Add(ref _failResults, count);
 
     public Task PublishNoticeAsync(DeliveryNotice notice, CancellationToken cancellationToken)
     {
+        if (TakeFailure(ref _returnNotices))
+        {
+            events.Add("publish.notice returned");
+            throw new MessageUnroutableException("The broker returned the notice as unroutable (test).");
+        }
         if (TakeFailure(ref _failNotices))
         {
             events.Add("publish.notice unconfirmed");

@@ -46,11 +46,13 @@ internal sealed class ProcessingRig : IDisposable
         Breakers = new Breakers(
             new CircuitBreaker("directory", _ => Task.CompletedTask, breakerOptions, Time, NullLogger.Instance),
             new CircuitBreaker("hsm", _ => Task.CompletedTask, breakerOptions, Time, NullLogger.Instance));
-        var processor = new RequestProcessor(new RequestParser(Sealer.Channels), producers, Completed, Locks,
+        Parser = new RequestParser(Sealer.Channels);
+        Processor = new RequestProcessor(Parser, producers, Completed, Locks,
             new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, Directory, Sealer, Publisher, Breakers, Time,
             NullLogger<RequestProcessor>.Instance);
         var settler = new Settler(Publisher, Delayed, DeadLetters, retry, producers, Time, NullLogger<Settler>.Instance);
-        Handler = new RequestHandler(processor, settler, producers, retry, Time, new RunningJobs(Time), NullLogger<RequestHandler>.Instance);
+        Producers = producers;
+        Handler = new RequestHandler(Processor, settler, producers, retry, Time, new RunningJobs(Time), NullLogger<RequestHandler>.Instance);
     }
 
     public EventLog Events { get; }
@@ -66,6 +68,12 @@ internal sealed class ProcessingRig : IDisposable
     public Breakers Breakers { get; }
     public PassphraseSealer Sealer { get; }
     public ChannelCertificate ChannelKeys { get; }
+
+    public RequestParser Parser { get; }
+    public ProducerCheck Producers { get; }
+
+    /// <summary>The processor inside <see cref="Handler"/>, for tests of an attempt's outcome.</summary>
+    public RequestProcessor Processor { get; }
 
     /// <summary>What the broker adapter calls.</summary>
     public IMessageHandler Handler { get; }
