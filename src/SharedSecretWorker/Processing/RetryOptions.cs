@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace SharedSecretWorker.Processing;
 
@@ -23,11 +24,18 @@ public sealed class RetryOptions
     public const double DefaultJitter = 0.2;
 
     /// <summary>
+    /// The delays configured as <c>Retry:Delays:N</c>; empty means <see cref="DefaultDelays"/>. Kept apart
+    /// from <see cref="Delays"/> because the configuration binder appends to an array that already
+    /// has elements: with the defaults as the initial value, two configured delays became nine.
+    /// </summary>
+    [ConfigurationKeyName("Delays"), MaxLength(20)]
+    public TimeSpan[] ConfiguredDelays { get; set; } = [];
+
+    /// <summary>
     /// Delay before attempt n+1 after transient failure n. The number of attempts is one more than
     /// the number of delays: after the last delay's attempt fails, the request fails.
     /// </summary>
-    [Required, MinLength(1), MaxLength(20)]
-    public TimeSpan[] Delays { get; set; } = DefaultDelays;
+    public TimeSpan[] Delays => ConfiguredDelays.Length > 0 ? ConfiguredDelays : DefaultDelays;
 
     /// <summary>Fraction (0 to 0.5) of a delay removed at random per message (full jitter would reorder steps).</summary>
     [Range(0.0, 0.5)]

@@ -72,6 +72,9 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>The test workers' retry delays (ms), each a delay queue per lane.</summary>
+    private static readonly int[] RetryDelayMilliseconds = [500, 500, 1000, 1000, 2000, 2000, 5000];
+
     private static string NewPrefix() => "shrtok.t" + Guid.NewGuid().ToString("N")[..10];
 
     /// <summary>The worker configuration for the stack (worker.env) plus this instance's topology names.</summary>
@@ -81,7 +84,10 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         // Named after the topology, so that a fault test can find this worker's connection.
         settings["RabbitMq:ClientName"] = WorkerConnectionName;
         // Short delays so that retry tests finish quickly; the attempts are what matters.
-        for (var i = 0; i < 6; i++) settings[$"Retry:Delays:{i}"] = "00:00:00.500";
+        // Short delays, seven of them (as many as the defaults), about 12 s in all: long enough for a
+        // fault test's outage while the breakers hold new work back, short enough for a test.
+        for (var i = 0; i < RetryDelayMilliseconds.Length; i++)
+            settings[$"Retry:Delays:{i}"] = TimeSpan.FromMilliseconds(RetryDelayMilliseconds[i]).ToString();
         settings["CircuitBreaker:ProbeInterval"] = "00:00:00.500";
         settings["Worker:ShutdownGrace"] = "00:00:10";
         // Tests publish as the stack's admin user (without user_id) or, through shrtok, as the worker's
@@ -356,7 +362,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         foreach (var lane in new[] { "interactive", "bulk" })
         {
             await channel.QueueDeleteAsync($"{Prefix}.requests.{lane}", false, false);
-            foreach (var ms in new[] { 500 })
+            foreach (var ms in RetryDelayMilliseconds.Distinct())
                 await channel.QueueDeleteAsync($"{Prefix}.retry.{lane}.{ms}", false, false);
         }
         await channel.QueueDeleteAsync(DeadLetterQueue, false, false);

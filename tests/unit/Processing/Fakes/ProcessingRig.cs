@@ -38,7 +38,7 @@ internal sealed class ProcessingRig : IDisposable
         {
             Channels = { [Channel] = new DeliveryChannelOptions { CertificateFile = ChannelKeys.CertificateFile } },
         }), Time);
-        Retry = new RetryOptions { Delays = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)], Jitter = jitter };
+        Retry = new RetryOptions { ConfiguredDelays = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)], Jitter = jitter };
         var retry = Options.Create(Retry);
         var producers = new ProducerCheck(Options.Create(security ?? new SecurityOptions()));
         Completed = new CompletedRequests(completedMemory);
