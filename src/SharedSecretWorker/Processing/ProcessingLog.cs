@@ -30,6 +30,14 @@ internal static partial class ProcessingLog
         Message = "Request {RequestId} failed: {Code}: {Reason}. Dead-lettered.")]
     public static partial void Failed(ILogger logger, string requestId, string code, string reason);
 
+    [LoggerMessage(EventId = LogEvents.RequestWriteUndone, EventName = nameof(LogEvents.RequestWriteUndone), Level = LogLevel.Warning,
+        Message = "Request {RequestId}: its notice reached no queue, so its token was taken back from {Dn} (changed: {Changed}; previous token put back: {PreviousRestored}).")]
+    public static partial void WriteUndone(ILogger logger, string requestId, string dn, bool changed, bool previousRestored);
+
+    [LoggerMessage(EventId = LogEvents.RequestWriteNotUndone, EventName = nameof(LogEvents.RequestWriteNotUndone), Level = LogLevel.Warning,
+        Message = "Request {RequestId}: its notice reached no queue, and its token could not be taken back from {Dn}: {Reason}. The next attempt writes a newer one.")]
+    public static partial void WriteNotUndone(ILogger logger, string requestId, string dn, string reason);
+
     [LoggerMessage(EventId = LogEvents.SettleFailed, EventName = nameof(LogEvents.SettleFailed), Level = LogLevel.Warning,
         Message = "Could not settle request {RequestId} ({Action}): {Reason}. The broker will redeliver it.")]
     public static partial void SettleFailed(ILogger logger, string? requestId, SettlementAction action, string reason);

@@ -209,7 +209,13 @@ internal sealed class RequestProcessor
             {
                 // The token is written but nobody has its passphrase. A returned notice (no hand-off
                 // queue bound for the channel) has a code of its own; both are retried.
-                var code = ex is MessageUnroutableException ? ErrorCodes.NoticeUnroutable : ErrorCodes.BrokerUnavailable;
+                var returned = ex is MessageUnroutableException;
+                // A returned notice certainly reached nobody: the write is taken back, so that the
+                // user's previous, delivered passphrase works again whatever becomes of the retries.
+                // A notice merely unconfirmed may have gone out; its token stays (the retry's newer
+                // notice and token then supersede both).
+                if (returned) await UndoWriteAsync(request, write, token).ConfigureAwait(false);
+                var code = returned ? ErrorCodes.NoticeUnroutable : ErrorCodes.BrokerUnavailable;
                 throw new NoticeNotDeliveredException(code, new UndeliveredNotice(write.Dn, digest), ex);
             }
 
@@ -224,6 +230,29 @@ internal sealed class RequestProcessor
         finally
         {
             CryptographicOperations.ZeroMemory(passphrase);
+        }
+    }
+
+    /// <summary>
+    /// Puts back the token <paramref name="write"/> replaced, while and only while the directory still
+    /// holds <paramref name="token"/> (one modify: a newer token written meanwhile is never undone).
+    /// Best effort: if the directory fails now, the next attempt's write supersedes the token anyway.
+    /// </summary>
+    private async Task UndoWriteAsync(WorkRequest request, DirectoryWrite write, string token)
+    {
+        try
+        {
+            var undone = request.Target switch
+            {
+                RequestTarget.User => await _directory.RestoreEnrollmentTokenAsync(write, token, CancellationToken.None).ConfigureAwait(false),
+                RequestTarget.Certificate => await _directory.RestoreRevocationTokenAsync(write, token, CancellationToken.None).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
+            };
+            ProcessingLog.WriteUndone(_logger, request.RequestId, write.Dn, undone.Changed, write.Replaced is not null);
+        }
+        catch (DirectoryException ex)
+        {
+            ProcessingLog.WriteNotUndone(_logger, request.RequestId, write.Dn, ex.Message);
         }
     }
 

@@ -26,6 +26,8 @@ public static class LogEvents
     public const int RequestCleared = 2006;
     public const int RequestDeliveryLimitReached = 2007;
     public const int DeadLetterWatchFailed = 2008;
+    public const int RequestWriteUndone = 2009;
+    public const int RequestWriteNotUndone = 2010;
 
     // 3xxx: dependencies
     public const int CircuitOpened = 3000;

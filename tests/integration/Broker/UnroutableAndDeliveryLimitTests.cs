@@ -2,7 +2,9 @@ using System.Text;
 using RabbitMQ.Client;
 using SharedSecretWorker.Contracts;
 using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
+using SharedSecretWorker.Tests.Integration.Processing;
 
 namespace SharedSecretWorker.Tests.Integration.Broker;
 
@@ -14,18 +16,20 @@ namespace SharedSecretWorker.Tests.Integration.Broker;
 public sealed class UnroutableAndDeliveryLimitTests
 {
     [Fact]
-    public async Task A_request_whose_notice_no_queue_receives_fails_with_notice_unroutable_after_its_attempts()
+    public async Task A_request_whose_notice_no_queue_receives_fails_with_notice_unroutable_and_the_delivered_token_still_opens()
     {
         await using var worker = await WorkerUnderTest.StartAsync();
         // Only email has a hand-off queue: sms notices are returned by the broker.
         await worker.ObserveNoticesOnlyOfAsync("email");
         using var directory = new DirectoryProbe();
         var uid = directory.CreatePerson();
+        // The user's passphrase went out by email: that token is the one the CA must keep reading.
+        var delivered = await worker.EnrollAsync(uid, channel: "email");
+        var deliveredNotice = await StoredEnrollment.AssertAsync(worker, directory, delivered, uid, KeyWrap.Pkcs1);
 
         var id = await worker.EnrollAsync(uid, channel: "sms");
-        // Retried with the normal delays: the test configuration's short ones come after the defaults
-        // (the configuration binder appends to an array), about two and a half minutes in all.
-        var result = await worker.ResultAsync(id, TimeSpan.FromSeconds(240));
+        // Retried with the test's short delays (about 12 s in all).
+        var result = await worker.ResultAsync(id, TimeSpan.FromSeconds(120));
 
         Assert.Equal(ResultStatus.Failed, result.Status);
         Assert.True(ErrorCodes.NoticeUnroutable == result.Error?.Code, result.Error?.Message);
@@ -34,6 +38,11 @@ public sealed class UnroutableAndDeliveryLimitTests
         Assert.Empty(worker.NoticesOf(id));
         var letter = await worker.DeadLetterAsync(body => body.Contains(id, StringComparison.Ordinal));
         Assert.Equal(ErrorCodes.NoticeUnroutable, letter.Code);
+        // Each attempt took its token back: the directory holds the delivered token, read as the CA
+        // reads it, and the delivered passphrase still opens it.
+        var token = Assert.Single(directory.EnrollmentTokens(uid));
+        Assert.Equal(deliveredNotice.TokenSha256, TokenDigest.Sha256Hex(token));
+        Assert.Equal(worker.OpenNotice(deliveredNotice), worker.DecryptToken(token, KeyWrap.Pkcs1));
 
         // A channel that has a queue still works.
         var ok = await worker.EnrollAsync(directory.CreatePerson(), channel: "email");
@@ -45,8 +54,9 @@ public sealed class UnroutableAndDeliveryLimitTests
     {
         await using var worker = await WorkerUnderTest.StartAsync(new Dictionary<string, string?> { ["Topology:DeliveryLimit"] = "2" });
         await worker.ObserveNoticesOnlyOfAsync("email");
-        // The first retry waits in the delay queue of the first delay (1 s): without it, a retry copy is unroutable.
-        await worker.DeleteQueueAsync(worker.Prefix + ".retry.interactive.1000");
+        // The first retry waits in the delay queue of the first delay (the test workers' 500 ms):
+        // without it, a retry copy is unroutable.
+        await worker.DeleteQueueAsync(worker.Prefix + ".retry.interactive.500");
         using var directory = new DirectoryProbe();
 
         // The sms notice is unroutable (transient), its retry copy too: the delivery is handed back

@@ -26,8 +26,8 @@ public sealed class UnroutableMessageTests : IDisposable
 
         var delivery = await _rig.RunAsync(Deliveries.Enrollment("req-1", "jdoe"));
 
-        Assert.Equal(["hsm.encrypt", "directory.store-enrollment uid=jdoe", "publish.notice returned", "delayed step=0 attempt=2", "ack"],
-            _rig.Events.Snapshot());
+        Assert.Equal(["hsm.encrypt", "directory.store-enrollment uid=jdoe", "publish.notice returned", "directory.restore-enrollment uid=jdoe",
+            "delayed step=0 attempt=2", "ack"], _rig.Events.Snapshot());
         Assert.Equal(1, delivery.Acks);
         Assert.Empty(_rig.Publisher.Results);
         Assert.False(_rig.Breakers.AnyOpen);
@@ -44,8 +44,49 @@ public sealed class UnroutableMessageTests : IDisposable
         Assert.NotNull(outcome);
         Assert.Equal((OutcomeKind.TransientFailure, ErrorCodes.NoticeUnroutable), (outcome.Kind, outcome.Code));
         Assert.Equal(FakeDirectory.UserDn("jdoe"), outcome.Dn);
-        Assert.Equal(new UndeliveredNotice(FakeDirectory.UserDn("jdoe"), TokenDigest.Sha256Hex(_rig.Directory.Tokens["uid=jdoe"])),
-            outcome.UndeliveredNotice);
+        Assert.Equal(FakeDirectory.UserDn("jdoe"), outcome.UndeliveredNotice?.Dn);
+        Assert.Matches("^[0-9a-f]{64}$", outcome.UndeliveredNotice?.TokenSha256);
+        // The user had no token before: taking the write back leaves none.
+        Assert.False(_rig.Directory.Tokens.ContainsKey("uid=jdoe"));
+    }
+
+    [Fact]
+    public async Task A_returned_notice_puts_back_the_token_whose_passphrase_was_delivered()
+    {
+        await _rig.RunAsync(Deliveries.Enrollment("req-1", "jdoe"));
+        var delivered = _rig.Directory.Tokens["uid=jdoe"];
+        _rig.Publisher.ReturnNotices();
+
+        await _rig.RunAsync(Deliveries.Enrollment("req-2", "jdoe"));
+
+        Assert.Equal(delivered, _rig.Directory.Tokens["uid=jdoe"]);
+        Assert.Contains("directory.restore-enrollment uid=jdoe", _rig.Events.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_revocation_whose_notice_is_returned_puts_back_the_previous_revocation_token()
+    {
+        await _rig.RunAsync(Deliveries.Revocation("rev-1", "6699"));
+        var delivered = _rig.Directory.Tokens["serial=6699"];
+        _rig.Publisher.ReturnNotices();
+
+        await _rig.RunAsync(Deliveries.Revocation("rev-2", "0x1A2B"));
+
+        Assert.Equal(delivered, _rig.Directory.Tokens["serial=6699"]);
+        Assert.Contains("directory.restore-revocation serial=6699", _rig.Events.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_notice_merely_unconfirmed_may_have_gone_out_so_its_token_stays()
+    {
+        await _rig.RunAsync(Deliveries.Enrollment("req-1", "jdoe"));
+        var delivered = _rig.Directory.Tokens["uid=jdoe"];
+        _rig.Publisher.FailNotices();
+
+        await _rig.RunAsync(Deliveries.Enrollment("req-2", "jdoe"));
+
+        Assert.NotEqual(delivered, _rig.Directory.Tokens["uid=jdoe"]);
+        Assert.DoesNotContain(_rig.Events.Snapshot(), e => e.StartsWith("directory.restore", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -82,8 +123,10 @@ public sealed class UnroutableMessageTests : IDisposable
         _rig.Events.Clear();
         var last = await _rig.RunAsync(Deliveries.WorkerCopy(message, _rig.Retry.MaxAttempts));
 
-        Assert.Equal(["hsm.encrypt", "directory.store-enrollment uid=jdoe", "publish.notice returned",
+        Assert.Equal(["hsm.encrypt", "directory.store-enrollment uid=jdoe", "publish.notice returned", "directory.restore-enrollment uid=jdoe",
             "publish.result failed code=notice-unroutable", "deadletter code=notice-unroutable", "ack"], _rig.Events.Snapshot());
+        // Every attempt took its own token back: the user has none whose passphrase nobody got.
+        Assert.False(_rig.Directory.Tokens.ContainsKey("uid=jdoe"));
         Assert.Equal(1, last.Acks);
         var result = Assert.Single(_rig.Publisher.Results);
         Assert.Contains($"gave up after {_rig.Retry.MaxAttempts} attempts", result.Error!.Message, StringComparison.Ordinal);
