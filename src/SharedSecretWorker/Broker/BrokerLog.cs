@@ -30,6 +30,22 @@ internal static partial class BrokerLog
         Message = "Broker connection recovered.")]
     public static partial void Recovered(ILogger logger);
 
+    [LoggerMessage(EventId = LogEvents.ConsumingPaused, EventName = nameof(LogEvents.ConsumingPaused), Level = LogLevel.Warning,
+        Message = "Not consuming while the {Breakers} circuit breaker is open: the queued requests stay free for other workers.")]
+    public static partial void Paused(ILogger logger, string breakers);
+
+    [LoggerMessage(EventId = LogEvents.ConsumingResumed, EventName = nameof(LogEvents.ConsumingResumed), Level = LogLevel.Information,
+        Message = "Consuming again: every circuit breaker is closed.")]
+    public static partial void Resumed(ILogger logger);
+
+    [LoggerMessage(EventId = LogEvents.LaneChannelReopened, EventName = nameof(LogEvents.LaneChannelReopened), Level = LogLevel.Warning,
+        Message = "The channel consuming {Queue} was closed by the broker; consuming on a new channel.")]
+    public static partial void LaneChannelReopened(ILogger logger, string queue);
+
+    [LoggerMessage(EventId = LogEvents.PublishChannelReopened, EventName = nameof(LogEvents.PublishChannelReopened), Level = LogLevel.Warning,
+        Message = "A publishing channel was closed by the broker ({Reason}); publishing on a new channel.")]
+    public static partial void PublishChannelReopened(ILogger logger, string reason);
+
     [LoggerMessage(EventId = LogEvents.TopologyDeclared, EventName = nameof(LogEvents.TopologyDeclared), Level = LogLevel.Information,
         Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}; dead letters in {Dead}.")]
     public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, string dead);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -16,14 +17,16 @@ namespace SharedSecretWorker.Broker;
 internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
 {
     private readonly BrokerConnection _broker;
+    private readonly ILogger<RabbitMqPublisher> _logger;
     private readonly int _channelCount;
     private readonly TimeSpan _confirmTimeout;
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IChannel[]? _channels;
     private int _next;
 
-    public RabbitMqPublisher(BrokerConnection broker, IOptions<RabbitMqOptions> options)
+    public RabbitMqPublisher(BrokerConnection broker, IOptions<RabbitMqOptions> options, ILogger<RabbitMqPublisher> logger)
     {
+        _logger = logger;
         _broker = broker;
         _channelCount = options.Value.PublishChannels;
         _confirmTimeout = options.Value.ConfirmTimeout;
@@ -46,7 +49,12 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
     private async Task PublishCoreAsync(OutgoingMessage message, Activity? activity, CancellationToken cancellationToken)
     {
         var channels = _channels ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var channel = channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
+        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length);
+        var channel = channels[index];
+        // A channel-level error (a 404 or 406 from the broker) closes a channel for good: automatic
+        // recovery re-creates channels only after a lost connection. Such a channel is replaced here,
+        // before it fails every publish that comes to it in turn.
+        if (channel.IsClosed && _broker.IsOpen) channel = await ReopenAsync(channels, index, channel, cancellationToken).ConfigureAwait(false);
         var properties = new BasicProperties
         {
             ContentType = message.ContentType,
@@ -101,6 +109,31 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
             throw new BrokerUnavailableException($"Publishing to '{message.Exchange}' failed: {ex.GetBaseException().Message}", ex);
         }
         WorkerMetrics.Confirmed(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private async Task<IChannel> ReopenAsync(IChannel[] channels, int index, IChannel closed, CancellationToken cancellationToken)
+    {
+        await _opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!ReferenceEquals(channels[index], closed)) return channels[index];
+            var connection = await _broker.GetAsync(cancellationToken).ConfigureAwait(false);
+            var reason = closed.CloseReason?.ToString() ?? "closed";
+            var fresh = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+                cancellationToken).ConfigureAwait(false);
+            channels[index] = fresh;
+            closed.Dispose();
+            BrokerLog.PublishChannelReopened(_logger, reason);
+            return fresh;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not InvalidOperationException)
+        {
+            throw new BrokerUnavailableException($"Cannot open a publishing channel: {ex.GetBaseException().Message}", ex);
+        }
+        finally
+        {
+            _opening.Release();
+        }
     }
 
     private async Task<IChannel[]> OpenAsync(CancellationToken cancellationToken)

@@ -66,7 +66,7 @@ internal sealed class WorkerHealth
         var problems = new List<string>();
         if (_lifetime.ApplicationStopping.IsCancellationRequested) problems.Add("stopping");
         if (!_broker.IsOpen) problems.Add("broker: not connected");
-        if (!_consumer.IsConsuming) problems.Add("broker: not consuming");
+        if (!_consumer.IsConsuming) problems.Add(_consumer.PausedFor is { } why ? $"broker: not consuming ({why})" : "broker: not consuming");
         if (_directory.AbandonedCalls is > 0 and var abandoned)
             problems.Add($"directory: {abandoned} LDAP call(s) abandoned after Directory:OperationTimeout still running (their entries stay held until they end)");
         AddDependency(problems, TelemetryNames.Directory, _breakers.Directory);

@@ -15,6 +15,10 @@ public static class LogEvents
     public const int HandedBack = 1004;
     public const int TopologyDeclared = 1005;
     public const int TokenEngineReady = 1006;
+    public const int ConsumingPaused = 1007;
+    public const int ConsumingResumed = 1008;
+    public const int LaneChannelReopened = 1009;
+    public const int PublishChannelReopened = 1010;
 
     // 2xxx: requests
     public const int RequestCompleted = 2000;

@@ -244,6 +244,13 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         await _observer!.QueueUnbindAsync(queue, NoticesExchange, "#");
     }
 
+    /// <summary>How many consumers a queue has now (the broker's count).</summary>
+    public async Task<uint> ConsumerCountAsync(string queue)
+    {
+        await using var channel = await _admin!.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
+    }
+
     /// <summary>Deletes a queue of this instance's topology (as an operator might by mistake).</summary>
     public async Task DeleteQueueAsync(string queue)
     {
