@@ -15,6 +15,12 @@ try
     await host.RunAsync();
     return 0;
 }
+catch (OperationCanceledException)
+{
+    // SIGTERM while the host was still starting (a service's start was cancelled): a stop asked
+    // for, not a failure; what had started was stopped by the host.
+    return 0;
+}
 catch (Exception ex) when (StartupFailure.Describe(ex) is { } reason)
 {
     // A configuration or dependency problem at start-up: one clear line, not a stack trace

@@ -15,7 +15,8 @@ internal static class QueuedBatch
         {
             await declare.WaitUntilConsumingAsync();
             declare.Terminate();
-            Assert.Equal(0, await declare.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            var exit = await declare.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(exit == 0, $"the declaring worker exited with {exit}; its log (tail):\n{declare.LogTail()}");
         }
         var ids = new List<string>();
         foreach (var uid in uids) ids.Add(await observer.EnrollAsync(uid, batchId: "fault"));
