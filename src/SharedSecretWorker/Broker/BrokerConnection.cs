@@ -22,6 +22,7 @@ public sealed class BrokerConnection : IAsyncDisposable
     private readonly ILogger<BrokerConnection> _logger;
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private IConnection? _connection;
+    private bool _recovering;
 
     public BrokerConnection(IOptions<RabbitMqOptions> options, ILogger<BrokerConnection> logger)
     {
@@ -34,6 +35,12 @@ public sealed class BrokerConnection : IAsyncDisposable
 
     /// <summary>True while the connection is open (false during recovery).</summary>
     public bool IsOpen => _connection?.IsOpen == true;
+
+    /// <summary>
+    /// True from a lost connection until automatic recovery has re-created its channels and consumers:
+    /// meanwhile nobody else may replace a channel (the recovery would lose the one it is restoring).
+    /// </summary>
+    public bool IsRecovering => Volatile.Read(ref _recovering);
 
     /// <summary>Opens the connection once; later calls return it.</summary>
     public async Task<IConnection> GetAsync(CancellationToken cancellationToken)
@@ -59,11 +66,13 @@ public sealed class BrokerConnection : IAsyncDisposable
             {
                 // Our own close at shutdown is not a loss.
                 if (args.Initiator == ShutdownInitiator.Application) return Task.CompletedTask;
+                Volatile.Write(ref _recovering, true);
                 BrokerLog.ConnectionLost(_logger, args.ReplyCode, args.ReplyText);
                 return Task.CompletedTask;
             };
             connection.RecoverySucceededAsync += (_, _) =>
             {
+                Volatile.Write(ref _recovering, false);
                 BrokerLog.Recovered(_logger);
                 WorkerMetrics.ConnectionRecovered();
                 return Task.CompletedTask;

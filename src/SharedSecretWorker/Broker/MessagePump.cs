@@ -94,7 +94,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
                     await PauseAsync(stopping).ConfigureAwait(false);
                     continue;
                 }
-                if (!_broker.IsOpen) continue; // automatic recovery is at work
+                if (!_broker.IsOpen || _broker.IsRecovering) continue; // automatic recovery is at work
                 var connection = await _broker.GetAsync(stopping).ConfigureAwait(false);
                 await _pausing.WaitAsync(stopping).ConfigureAwait(false);
                 try

@@ -54,7 +54,7 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         // A channel-level error (a 404 or 406 from the broker) closes a channel for good: automatic
         // recovery re-creates channels only after a lost connection. Such a channel is replaced here,
         // before it fails every publish that comes to it in turn.
-        if (channel.IsClosed && _broker.IsOpen) channel = await ReopenAsync(channels, index, channel, cancellationToken).ConfigureAwait(false);
+        if (channel.IsClosed && _broker.IsOpen && !_broker.IsRecovering) channel = await ReopenAsync(channels, index, channel, cancellationToken).ConfigureAwait(false);
         var properties = new BasicProperties
         {
             ContentType = message.ContentType,
