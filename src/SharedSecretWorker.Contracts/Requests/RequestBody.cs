@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace SharedSecretWorker.Contracts.Requests;
 
-/// <summary>Writes request bodies as the contract shows them, and checks them with the worker's own parser before sending.</summary>
+/// <summary>Writes request bodies as docs/messages.md shows them; check one with <see cref="RequestParser"/> before sending, as the worker will.</summary>
 public static class RequestBody
 {
     /// <summary>The contract's message version.</summary>

@@ -25,17 +25,6 @@ internal sealed class DeadLetterPublisher(IPublisher publisher, IOptions<Topolog
         };
         if (reason.Producer is not null) headers[MessageHeaders.Producer] = reason.Producer;
         if (message.OriginalBodySize is { } size) headers[MessageHeaders.OriginalSize] = size;
-        return publisher.PublishAsync(new OutgoingMessage(_names.DeadLetterExchange, message.RoutingKey, message.Body)
-        {
-            MessageId = message.MessageId,
-            CorrelationId = message.CorrelationId,
-            ReplyTo = message.ReplyTo,
-            AppId = message.AppId,
-            Type = message.Type,
-            ContentType = message.ContentType ?? OutgoingMessage.JsonContentType,
-            UserId = broker.UserName,
-            Timestamp = message.Timestamp,
-            Headers = headers,
-        }, CancellationToken.None);
+        return publisher.PublishAsync(OutgoingMessage.CopyOf(message, _names.DeadLetterExchange, message.RoutingKey, broker.UserName, headers), CancellationToken.None);
     }
 }

@@ -22,21 +22,8 @@ internal sealed class DelayedDelivery(IPublisher publisher, Topology topology, I
         };
         if (producer is not null) headers[MessageHeaders.Producer] = producer;
         headers.Remove("x-death"); // the broker's own dead-letter history would grow with every delay
-        return publisher.PublishAsync(new OutgoingMessage(_names.RetryExchange, topology.RetryQueueOf(message.Lane, step), message.Body)
-        {
-            MessageId = message.MessageId,
-            // The request's own properties travel with it, so that a later dead letter still has them.
-            CorrelationId = message.CorrelationId,
-            ReplyTo = message.ReplyTo,
-            AppId = message.AppId,
-            Type = message.Type,
-            ContentType = message.ContentType ?? OutgoingMessage.JsonContentType,
-            // The broker validates user_id against the connection's user: this is what makes the
-            // attempt and producer headers trustworthy when the copy comes back (DeliveryCopy).
-            UserId = broker.UserName,
-            Timestamp = message.Timestamp,
-            Expiration = delay,
-            Headers = headers,
-        }, CancellationToken.None);
+        // The request's own properties travel with it, so that a later dead letter still has them.
+        var copy = OutgoingMessage.CopyOf(message, _names.RetryExchange, topology.RetryQueueOf(message.Lane, step), broker.UserName, headers);
+        return publisher.PublishAsync(copy with { Expiration = delay }, CancellationToken.None);
     }
 }

@@ -12,7 +12,7 @@ namespace SharedSecretWorker.Broker;
 /// re-creates channels after a lost connection, but not after a channel-level error (a 406 on an
 /// acknowledgement, a 404), which closes that channel for good.
 /// </summary>
-internal sealed class LaneConsumer(Lane lane, string queue, ushort prefetch, Func<Lane, string, IChannel, BasicDeliverEventArgs, Task> onDelivery)
+internal sealed class LaneConsumer(Lane lane, string queue, ushort prefetch, Func<Lane, string, IChannel, BasicDeliverEventArgs, Task> onDelivery) : IDisposable
 {
     private readonly SemaphoreSlim _changing = new(1, 1);
     private IChannel? _channel;

@@ -44,4 +44,25 @@ public sealed record OutgoingMessage(string Exchange, string RoutingKey, ReadOnl
 
     /// <summary>Headers.</summary>
     public IReadOnlyDictionary<string, object?>? Headers { get; init; }
+
+    /// <summary>
+    /// A copy of a delivered request that the worker publishes (a delayed delivery or a dead letter):
+    /// the same body and properties, as the broker's own dead-lettering keeps them, and the worker's
+    /// own user_id, which the broker validates: that is what makes the worker's headers on the copy
+    /// trustworthy when it comes back (<see cref="DeliveryCopy"/>).
+    /// </summary>
+    public static OutgoingMessage CopyOf(Processing.InboundMessage message, string exchange, string routingKey, string workerUser,
+        IReadOnlyDictionary<string, object?> headers) =>
+        new(exchange, routingKey, message.Body)
+        {
+            MessageId = message.MessageId,
+            CorrelationId = message.CorrelationId,
+            ReplyTo = message.ReplyTo,
+            AppId = message.AppId,
+            Type = message.Type,
+            ContentType = message.ContentType ?? JsonContentType,
+            UserId = workerUser,
+            Timestamp = message.Timestamp,
+            Headers = headers,
+        };
 }

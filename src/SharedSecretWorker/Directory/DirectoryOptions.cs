@@ -1,7 +1,7 @@
 namespace SharedSecretWorker.Directory;
 
 /// <summary>
-/// Configuration section <c>Directory</c> (contract.md, "Configuration"). Validated at start-up by
+/// Configuration section <c>Directory</c> (docs/operations.md, "Configuration"). Validated at start-up by
 /// <see cref="DirectoryOptionsValidator"/>; errors name the key.
 /// </summary>
 public sealed class DirectoryOptions

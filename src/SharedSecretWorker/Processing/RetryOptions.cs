@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Processing;
 /// <summary>
 /// Transient-failure retries (section <c>Retry</c>). RabbitMQ 3.10 quorum queues cannot delay a
 /// message, so each delay is a queue whose message TTL dead-letters back to the request lane
-/// (one queue per delay and lane); see <c>Consuming/Topology</c>.
+/// (one queue per delay and lane); see <c>Broker/Topology</c> and <c>Broker/DelayedDelivery</c>.
 /// </summary>
 public sealed class RetryOptions
 {

@@ -150,7 +150,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         _admin = await factory.CreateConnectionAsync();
         _observer = await _admin.CreateChannelAsync();
         _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));
-        // Declared as the worker declares them (Consuming/Topology), so that observing can start
+        // Declared as the worker declares them (Broker/Topology), so that observing can start
         // before a separate worker process has run; declaring the same again is a no-op.
         await _observer.ExchangeDeclareAsync(ResultsExchange, ExchangeType.Topic, durable: true);
         await _observer.ExchangeDeclareAsync(NoticesExchange, ExchangeType.Topic, durable: true);
