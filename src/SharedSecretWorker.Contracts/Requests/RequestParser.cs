@@ -29,6 +29,15 @@ public sealed class RequestParser
 
     private readonly FrozenSet<string> _channels;
     private readonly string _channelList;
+    private readonly bool _anyChannel;
+
+    /// <summary>
+    /// A parser for routing only: it accepts any delivery channel, since a producer or the worker's
+    /// router needs the request's target, not whether the channel is configured.
+    /// </summary>
+    internal static RequestParser ForRouting { get; } = new(anyChannel: true);
+
+    private RequestParser(bool anyChannel) : this([]) => _anyChannel = anyChannel;
 
     /// <summary>Creates a parser that accepts the given delivery channels (those with a recipient certificate).</summary>
     public RequestParser(IEnumerable<string> knownChannels)
@@ -81,7 +90,7 @@ public sealed class RequestParser
             serial = parsed;
         }
         var delivery = raw.HasDelivery ? new DeliveryTarget(raw.Channel!, raw.Address!) : null;
-        if (delivery is not null && !_channels.Contains(delivery.Channel))
+        if (delivery is not null && !_anyChannel && !_channels.Contains(delivery.Channel))
         {
             return ParseResult.Failure(new RequestRejection(ErrorCodes.UnknownChannel,
                 $"Field '{RequestFields.DeliveryChannel}' names {TextExcerpt.Quote(delivery.Channel)}, which is not a configured delivery channel with a recipient certificate (configured: {_channelList}).",

@@ -12,6 +12,26 @@ public static class RequestRouting
     /// <summary>The routing key a producer uses for <paramref name="kind"/> in <paramref name="lane"/>.</summary>
     public static string KeyOf(RequestKind kind, Lane lane) => KeyOf(kind.ToWireName(), lane);
 
+    /// <summary>
+    /// The header that carries a request's target key (docs/messages.md, "Partitions"). The broker's
+    /// consistent-hash exchange routes on it, so that every request for one target reaches the same
+    /// partition queue, which one worker at a time consumes. Not an <c>x-shrtok-</c> header: the
+    /// producer sets it, and the worker checks it against the body before it does anything.
+    /// </summary>
+    public const string TargetKeyHeader = "target-key";
+
+    /// <summary>
+    /// The target key of a request body (<see cref="RequestTarget.Key"/>: the uid folded as the
+    /// directory compares uids, or the serial in decimal), or null when the body is not a request the
+    /// worker would accept. A request published without it still works: the worker puts the key on it
+    /// and routes it to its partition, one hop later.
+    /// </summary>
+    public static string? TargetKeyOf(ReadOnlyMemory<byte> body)
+    {
+        var parsed = RequestParser.ForRouting.Parse(body, amqpMessageId: null);
+        return parsed.Succeeded ? parsed.Request.Target.Key : null;
+    }
+
     /// <summary>The routing key for the kind's wire name <paramref name="kind"/> in <paramref name="lane"/>.</summary>
     public static string KeyOf(string kind, Lane lane) => lane switch
     {

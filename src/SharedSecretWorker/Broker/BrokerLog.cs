@@ -7,8 +7,8 @@ namespace SharedSecretWorker.Broker;
 internal static partial class BrokerLog
 {
     [LoggerMessage(EventId = LogEvents.Consuming, EventName = nameof(LogEvents.Consuming), Level = LogLevel.Information,
-        Message = "Consuming {Interactive} and {Bulk} with at most {Concurrency} jobs in flight (prefetch {Prefetch}).")]
-    public static partial void Consuming(ILogger logger, string interactive, string bulk, int concurrency, ushort prefetch);
+        Message = "Consuming {Queues} queues ({Partitions} partitions per lane, single active consumer) with at most {Concurrency} jobs in flight (prefetch {Prefetch} per partition).")]
+    public static partial void Consuming(ILogger logger, int queues, int partitions, int concurrency, ushort prefetch);
 
     [LoggerMessage(EventId = LogEvents.Stopping, EventName = nameof(LogEvents.Stopping), Level = LogLevel.Information,
         Message = "Stopping: no new deliveries; waiting up to {Grace} for {Jobs} jobs in flight.")]
@@ -47,8 +47,16 @@ internal static partial class BrokerLog
     public static partial void PublishChannelReopened(ILogger logger, string reason);
 
     [LoggerMessage(EventId = LogEvents.TopologyDeclared, EventName = nameof(LogEvents.TopologyDeclared), Level = LogLevel.Information,
-        Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}; dead letters in {Dead}.")]
-    public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, string dead);
+        Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}, {Partitions} partitions each; dead letters in {Dead}.")]
+    public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, int partitions, string dead);
+
+    [LoggerMessage(EventId = LogEvents.LegacyQueueDraining, EventName = nameof(LogEvents.LegacyQueueDraining), Level = LogLevel.Warning,
+        Message = "The lane queue {Queue} from before partitioning still exists: it no longer takes new requests, and its requests are moved to the partitions. Delete it once it and the old delay queues are empty (docs/operations.md, \"Upgrading to partitions\").")]
+    public static partial void LegacyQueueDraining(ILogger logger, string queue);
+
+    [LoggerMessage(EventId = LogEvents.PartitionsShared, EventName = nameof(LogEvents.PartitionsShared), Level = LogLevel.Information,
+        Message = "{Workers} workers present: this worker ({Worker}) prefers {Preferred} of the {Total} partitions and gives the others up to their preferred worker.")]
+    public static partial void PartitionsShared(ILogger logger, int workers, string worker, int preferred, int total);
 
     [LoggerMessage(EventId = LogEvents.DeadLetterWatchFailed, EventName = nameof(LogEvents.DeadLetterWatchFailed), Level = LogLevel.Warning,
         Message = "Could not report a dead letter of {Queue}: {Reason}. Handing it back; it is tried again.")]

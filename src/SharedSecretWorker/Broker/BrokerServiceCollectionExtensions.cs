@@ -12,7 +12,7 @@ public static class BrokerServiceCollectionExtensions
     /// <summary>
     /// Binds and validates (at start-up) <see cref="RabbitMqOptions"/> and <see cref="TopologyOptions"/>;
     /// registers the connection, the topology, the confirmed publisher behind processing's
-    /// <see cref="IMessagePublisher"/>, <see cref="IDelayedDelivery"/> and <see cref="IDeadLetterQueue"/>,
+    /// <see cref="IMessagePublisher"/>, <see cref="IDelayedDelivery"/>, <see cref="IDeadLetterQueue"/> and <see cref="IPartitionRouting"/>,
     /// and the message pump and the delivery-limit consumer as hosted services (they start consuming after
     /// the services registered before them).
     /// </summary>
@@ -30,6 +30,7 @@ public static class BrokerServiceCollectionExtensions
         services.AddSingleton<IMessagePublisher, BrokerMessagePublisher>();
         services.AddSingleton<IDelayedDelivery, DelayedDelivery>();
         services.AddSingleton<IDeadLetterQueue, DeadLetterPublisher>();
+        services.AddSingleton<IPartitionRouting, PartitionRouting>();
         services.AddSingleton<MessagePump>();
         services.AddHostedService(p => p.GetRequiredService<MessagePump>());
         // After the pump, whose start declares the topology it consumes.

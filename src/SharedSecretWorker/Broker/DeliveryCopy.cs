@@ -16,12 +16,11 @@ internal static class DeliveryCopy
     /// <summary>How much of an oversized body is kept (and dead-lettered).</summary>
     public const int ExcerptBytes = 4 * 1024;
 
-    /// <param name="lane">The lane whose queue it came from.</param>
-    /// <param name="queue">That queue.</param>
+    /// <param name="queue">The queue it came from.</param>
     /// <param name="delivery">The client's delivery.</param>
     /// <param name="workerUser">The worker's own broker user: a message whose broker-validated user_id is
     /// this one is a copy the worker made, whose attempt and producer headers can be trusted.</param>
-    public static InboundMessage From(Lane lane, string queue, BasicDeliverEventArgs delivery, string workerUser)
+    public static InboundMessage From(RequestQueue queue, BasicDeliverEventArgs delivery, string workerUser)
     {
         var properties = delivery.BasicProperties;
         var userId = properties.IsUserIdPresent() ? properties.UserId : null;
@@ -32,8 +31,10 @@ internal static class DeliveryCopy
         var isWorkerCopy = userId is { Length: > 0 } && workerUser.Length > 0 && string.Equals(userId, workerUser, StringComparison.Ordinal);
         return new InboundMessage
         {
-            Lane = lane,
-            Queue = queue,
+            Lane = queue.Lane,
+            Queue = queue.Name,
+            IsPartitioned = queue.IsPartition,
+            TargetKey = TargetKeyOf(properties.Headers),
             Exchange = delivery.Exchange,
             DeliveryTag = delivery.DeliveryTag,
             Redelivered = delivery.Redelivered,
@@ -54,6 +55,16 @@ internal static class DeliveryCopy
             Headers = CopyHeaders(properties.Headers, isWorkerCopy),
         };
     }
+
+    /// <summary>
+    /// The target key the broker hashed, if the message had one: only an AMQP long string (which
+    /// RabbitMQ.Client hands over as bytes) counts, since RabbitMQ 3.10's ring hashes a header's type
+    /// with its value, and the same text as another type may have been sent to another partition.
+    /// </summary>
+    private static string? TargetKeyOf(IDictionary<string, object?>? headers) =>
+        headers is not null && headers.TryGetValue(RequestRouting.TargetKeyHeader, out var value) && value is byte[] bytes
+            ? System.Text.Encoding.UTF8.GetString(bytes)
+            : null;
 
     /// <summary>
     /// The headers, without the worker's own (<c>x-shrtok-*</c>) unless the message is the worker's own

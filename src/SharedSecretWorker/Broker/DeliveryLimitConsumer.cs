@@ -53,7 +53,7 @@ internal sealed class DeliveryLimitConsumer : IHostedService, IAsyncDisposable
     {
         // The lane only matters to processing's request path; the routing key still names it.
         var lane = delivery.RoutingKey.EndsWith(RequestRouting.BulkSuffix, StringComparison.Ordinal) ? Lane.Bulk : Lane.Interactive;
-        var message = DeliveryCopy.From(lane, _names.DeliveryLimitQueue, delivery, _broker.UserName);
+        var message = DeliveryCopy.From(new RequestQueue(lane, _names.DeliveryLimitQueue, Partition: null), delivery, _broker.UserName);
         try
         {
             await _reporter.ReportAsync(message, _stopping.Token).ConfigureAwait(false);

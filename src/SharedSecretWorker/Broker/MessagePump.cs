@@ -5,18 +5,25 @@ using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
+using SharedSecretWorker.Broker.Partitions;
 using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Processing;
 
 namespace SharedSecretWorker.Broker;
 
 /// <summary>
-/// The message pump, as NServiceBus.RabbitMQ's MessagePump calls OnMessage: consumes both lanes,
-/// each on its own channel with manual acks and a prefetch above the concurrency, and once the
-/// concurrency gate and the circuit breakers let it, hands each delivery to processing's
-/// <see cref="IMessageHandler"/> as a job. The ReceivedAsync handler returns as soon as the job is
-/// started: the client dispatches one delivery per channel at a time, so waiting for a slot there
-/// is what bounds the work.
+/// The message pump, as NServiceBus.RabbitMQ's MessagePump calls OnMessage: consumes every partition
+/// of both lanes (and the lanes' queues from before partitioning, if they still exist), each on its own
+/// channel with manual acks, and once the concurrency gate and the circuit breakers let it, hands each
+/// delivery to processing's <see cref="IMessageHandler"/> as a job. The ReceivedAsync handler returns as
+/// soon as the job is started: the client dispatches one delivery per channel at a time, so waiting for
+/// a slot there is what bounds the work.
+///
+/// Every worker registers on every partition; the broker makes one of them the active consumer of each
+/// (single active consumer) and the next one active when it goes. To share the partitions, each worker
+/// gives up, once, a partition it is evidently active on but which another present worker prefers
+/// (<see cref="PartitionShare"/>): it re-registers at the back of the queue's waiting consumers, and the
+/// broker activates the next one (docs/operations.md, "Running several workers").
 /// </summary>
 internal sealed class MessagePump : IHostedService, IAsyncDisposable
 {
@@ -31,13 +38,18 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _abandon = new();
     private readonly ConcurrentDictionary<Task, byte> _jobs = new();
     private readonly SemaphoreSlim _pausing = new(1, 1);
-    private LaneConsumer[] _lanes = [];
+    private readonly WorkerPresence _presence;
+    private readonly TimeSpan _presenceInterval;
+    private QueueConsumer[] _consumers = [];
     private volatile bool _paused;
     private Task _supervision = Task.CompletedTask;
+    private string _sharedWith = "";
 
-    public MessagePump(BrokerConnection broker, Topology topology, IOptions<WorkerOptions> options, ConcurrencyGate gate,
-        Breakers breakers, IMessageHandler handler, ILogger<MessagePump> logger)
+    public MessagePump(BrokerConnection broker, Topology topology, IOptions<WorkerOptions> options, IOptions<TopologyOptions> names, ConcurrencyGate gate,
+        Breakers breakers, IMessageHandler handler, TimeProvider time, ILogger<MessagePump> logger)
     {
+        _presenceInterval = names.Value.PresenceInterval;
+        _presence = new WorkerPresence(topology.PresenceExchange, _presenceInterval, time);
         _broker = broker;
         _topology = topology;
         _options = options.Value;
@@ -50,8 +62,11 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     /// <summary>How often the pump checks its breakers and its lanes' channels.</summary>
     internal static readonly TimeSpan SupervisionInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>True while both lanes have a consumer on an open channel (readiness).</summary>
-    public bool IsConsuming => !_paused && _lanes.Length > 0 && _lanes.All(l => l.IsConsuming);
+    /// <summary>True while every request queue has a consumer on an open channel (readiness).</summary>
+    public bool IsConsuming => !_paused && _consumers.Length > 0 && _consumers.All(c => c.IsConsuming);
+
+    /// <summary>This worker's name among the workers (its presence announcements).</summary>
+    public string WorkerName => _presence.Name;
 
     /// <summary>Why the pump does not consume now, when it is paused on purpose (readiness names it).</summary>
     public string? PausedFor => _paused ? $"paused while the {string.Join(" and ", OpenBreakers())} circuit breaker is open" : null;
@@ -72,10 +87,19 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             }
         }
 
-        _lanes = Enum.GetValues<Lane>().Select(lane => new LaneConsumer(lane, _topology.QueueOf(lane), _options.EffectivePrefetch, OnDeliveryAsync)).ToArray();
-        foreach (var lane in _lanes) await lane.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+        // The prefetch is shared out over a lane's partitions: a worker active on all of them holds no
+        // more unacknowledged deliveries than with one queue per lane.
+        var perPartition = (ushort)Math.Max(1, (_options.EffectivePrefetch + _topology.Partitions - 1) / _topology.Partitions);
+        var legacy = await _topology.LegacyQueuesAsync(connection, cancellationToken).ConfigureAwait(false);
+        foreach (var queue in legacy) BrokerLog.LegacyQueueDraining(_logger, queue.Name);
+        _consumers = _topology.PartitionQueues().Select(q => new QueueConsumer(q, perPartition, OnDeliveryAsync))
+            .Concat(legacy.Select(q => new QueueConsumer(q, _options.EffectivePrefetch, OnDeliveryAsync)))
+            .ToArray();
+        foreach (var consumer in _consumers) await consumer.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+        // Heard only after this worker is registered everywhere: a partition given up to it has it waiting.
+        await _presence.StartAsync(connection, cancellationToken).ConfigureAwait(false);
         _supervision = Task.Run(() => SuperviseAsync(_stopTaking.Token), CancellationToken.None);
-        BrokerLog.Consuming(_logger, _topology.QueueOf(Lane.Interactive), _topology.QueueOf(Lane.Bulk), _options.MaxConcurrency, _options.EffectivePrefetch);
+        BrokerLog.Consuming(_logger, _consumers.Length, _topology.Partitions, _options.MaxConcurrency, perPartition);
     }
 
     /// <summary>
@@ -89,6 +113,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             try
             {
                 await Task.Delay(SupervisionInterval, stopping).ConfigureAwait(false);
+                await AnnounceAsync(stopping).ConfigureAwait(false);
                 if (_breakers.AnyOpen)
                 {
                     await PauseAsync(stopping).ConfigureAwait(false);
@@ -101,14 +126,15 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
                 {
                     if (_breakers.AnyOpen) continue;
                     var resumed = _paused;
-                    foreach (var lane in _lanes)
+                    foreach (var consumer in _consumers)
                     {
-                        if (lane.IsConsuming) continue;
-                        await lane.ConsumeAsync(connection, stopping).ConfigureAwait(false);
-                        if (!resumed) BrokerLog.LaneChannelReopened(_logger, lane.Queue);
+                        if (consumer.IsConsuming) continue;
+                        await consumer.ConsumeAsync(connection, stopping).ConfigureAwait(false);
+                        if (!resumed) BrokerLog.LaneChannelReopened(_logger, consumer.Queue.Name);
                     }
                     _paused = false;
                     if (resumed) BrokerLog.Resumed(_logger);
+                    await ShareAsync(connection, stopping).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -126,14 +152,51 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Cancels both consumers while a breaker is open, once: held deliveries then go back to their queues.</summary>
+    private DateTimeOffset _lastAnnounced = DateTimeOffset.MinValue;
+
+    /// <summary>Announces this worker every presence interval, saying whether it consumes.</summary>
+    private async Task AnnounceAsync(CancellationToken stopping)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now - _lastAnnounced < _presenceInterval) return;
+        _lastAnnounced = now;
+        await _presence.AnnounceAsync(!_paused, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives up each partition that another present worker prefers and that evidently is this worker's now
+    /// (it delivered within the last two supervision rounds): the consumer re-registers at the back of the
+    /// partition's waiting consumers, so the broker activates the next one, normally the preferred worker,
+    /// which waits there since its start. An idle partition is left alone: nothing to share there yet.
+    /// </summary>
+    private async Task ShareAsync(IConnection connection, CancellationToken stopping)
+    {
+        var others = _presence.OthersConsuming();
+        var sharedWith = string.Join(",", others);
+        if (sharedWith != _sharedWith)
+        {
+            _sharedWith = sharedWith;
+            var preferred = Enumerable.Range(0, _topology.Partitions).Count(p => PartitionShare.Prefers(_presence.Name, others, p));
+            BrokerLog.PartitionsShared(_logger, others.Count + 1, _presence.Name, preferred, _topology.Partitions);
+        }
+        if (others.Count == 0) return;
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.Queue.Partition is not { } partition || PartitionShare.Prefers(_presence.Name, others, partition)) continue;
+            if (!consumer.DeliveredWithin(2 * SupervisionInterval)) continue;
+            await consumer.GiveUpAsync(stopping).ConfigureAwait(false);
+            await consumer.ConsumeAsync(connection, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gives every queue up while a breaker is open, once: held deliveries then go back to their queues.</summary>
     private async Task PauseAsync(CancellationToken stopping)
     {
         await _pausing.WaitAsync(stopping).ConfigureAwait(false);
         try
         {
             if (_paused) return;
-            foreach (var lane in _lanes) await lane.CancelAsync(stopping).ConfigureAwait(false);
+            foreach (var consumer in _consumers) await consumer.GiveUpAsync(stopping).ConfigureAwait(false);
             _paused = true;
             BrokerLog.Paused(_logger, string.Join(", ", OpenBreakers()));
         }
@@ -149,10 +212,18 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         if (_breakers.Hsm.IsOpen) yield return _breakers.Hsm.Dependency;
     }
 
-    private async Task OnDeliveryAsync(Lane lane, string queue, IChannel channel, BasicDeliverEventArgs delivery)
+    private async Task OnDeliveryAsync(QueueConsumer consumer, IChannel channel, ConsumerOwnership ownership, BasicDeliverEventArgs delivery)
     {
-        var message = DeliveryCopy.From(lane, queue, delivery, _broker.UserName);
-        var acknowledgement = new ChannelAcknowledgement(channel, message.DeliveryTag);
+        var lane = consumer.Queue.Lane;
+        var message = DeliveryCopy.From(consumer.Queue, delivery, _broker.UserName);
+        var acknowledgement = new ChannelAcknowledgement(channel, message.DeliveryTag, ownership);
+        if (!ownership.IsOwned)
+        {
+            // Given up while this was on its way: it goes back once the consumer is cancelled (if the
+            // channel closed instead, the broker has requeued it already).
+            if (channel.IsOpen) consumer.Defer(acknowledgement);
+            return;
+        }
         ConcurrencyGate.Slot slot;
         try
         {
@@ -223,7 +294,9 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         BrokerLog.Stopping(_logger, _options.ShutdownGrace, _jobs.Count);
         await _stopTaking.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
-        foreach (var lane in _lanes) await lane.CancelAsync(CancellationToken.None).ConfigureAwait(false);
+        // The consumers stay registered while the jobs finish: cancelled, they would let the broker
+        // activate another worker's consumer on their partitions while this one still writes there.
+        // Deliveries that arrive meanwhile wait unstarted and go back when the channels close.
 
         var inFlight = _jobs.Keys.ToArray();
         var finished = Task.WhenAll(inFlight);
@@ -237,13 +310,14 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         }
 
-        foreach (var lane in _lanes) await lane.CloseAsync().ConfigureAwait(false);
+        foreach (var consumer in _consumers) await consumer.CloseAsync().ConfigureAwait(false);
+        await _presence.DisposeAsync().ConfigureAwait(false);
         BrokerLog.Stopped(_logger);
     }
 
     public ValueTask DisposeAsync()
     {
-        foreach (var lane in _lanes) lane.Dispose();
+        foreach (var consumer in _consumers) consumer.Dispose();
         _pausing.Dispose();
         _stopTaking.Dispose();
         _abandon.Dispose();

@@ -12,13 +12,26 @@ public sealed class TopologyOptions
     /// <summary>Default deliveries of one message before the broker itself dead-letters it (a crash loop guard, not the retry count).</summary>
     public const int DefaultDeliveryLimit = 20;
 
+    /// <summary>Default partitions per lane (docs/operations.md, "Running several workers").</summary>
+    public const int DefaultPartitions = 4;
+
+    /// <summary>Default prefix of the delay queues (quorum queues since partitioning; the classic <c>shrtok.retry.*</c> ones are legacy).</summary>
+    public const string DefaultDelayQueuePrefix = "shrtok.delay";
+
+    /// <summary>Default fanout exchange on which the workers announce themselves to share the partitions.</summary>
+    public const string DefaultPresenceExchange = "shrtok.workers";
+
     /// <summary>Requests exchange (topic). Routing keys <c>enrollment</c>, <c>revocation</c>, <c>clear</c>; <c>KIND.bulk</c> for batches.</summary>
     [Required] public string RequestsExchange { get; set; } = DefaultNames.RequestsExchange;
 
-    /// <summary>Quorum queue of interactive requests.</summary>
+    /// <summary>
+    /// Name of the interactive lane: its partition queues are <c>NAME.0</c> … <c>NAME.(P-1)</c>, requests
+    /// without a usable key wait in <c>NAME.unkeyed</c>, and a queue of this very name is the lane's queue
+    /// from before partitioning, which the worker drains into the partitions if it still exists.
+    /// </summary>
     [Required] public string InteractiveQueue { get; set; } = DefaultNames.InteractiveQueue;
 
-    /// <summary>Quorum queue of bulk (batch) requests.</summary>
+    /// <summary>Name of the bulk (batch) lane, used as <see cref="InteractiveQueue"/> is.</summary>
     [Required] public string BulkQueue { get; set; } = DefaultNames.BulkQueue;
 
     /// <summary>Results exchange (topic), routing key <c>KIND.STATUS</c>.</summary>
@@ -39,8 +52,25 @@ public sealed class TopologyOptions
     /// <summary>Direct exchange of the delay queues.</summary>
     [Required] public string RetryExchange { get; set; } = DefaultNames.DelayedDeliveryExchange;
 
-    /// <summary>Prefix of the delay queues: PREFIX.LANE.MILLISECONDS.</summary>
+    /// <summary>Prefix of the legacy classic delay queues (before partitioning): PREFIX.LANE.MILLISECONDS. Only drained.</summary>
     [Required] public string RetryQueuePrefix { get; set; } = DefaultNames.DelayedDeliveryQueuePrefix;
+
+    /// <summary>Prefix of the delay queues: PREFIX.LANE.MILLISECONDS, quorum queues that dead-letter into the lane's partitions.</summary>
+    [Required] public string DelayQueuePrefix { get; set; } = DefaultDelayQueuePrefix;
+
+    /// <summary>
+    /// Partition queues per lane. Every worker of a site must use the same number (the hash ring is the
+    /// broker's, the bindings are what it hashes over); changing it moves keys between partitions, so it
+    /// is changed only with the request queues empty (docs/operations.md, "Running several workers").
+    /// </summary>
+    [Range(1, 64)]
+    public int Partitions { get; set; } = DefaultPartitions;
+
+    /// <summary>Fanout exchange of the workers' presence announcements (how they share the partitions).</summary>
+    [Required] public string PresenceExchange { get; set; } = DefaultPresenceExchange;
+
+    /// <summary>How often a worker announces itself; a worker not heard for three intervals is gone.</summary>
+    public TimeSpan PresenceInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Quorum-queue delivery limit; past it the broker dead-letters the message to <see cref="DeadLetterExchange"/>.</summary>
     [Range(2, 1000)]

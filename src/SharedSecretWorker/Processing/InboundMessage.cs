@@ -17,6 +17,16 @@ public sealed class InboundMessage
     /// <summary>The queue it was consumed from.</summary>
     public required string Queue { get; init; }
 
+    /// <summary>
+    /// True when it was consumed from a partition queue, whose single active consumer this worker is:
+    /// a request whose <see cref="TargetKey"/> matches its target is processed here; any other request is
+    /// routed on to its partition first (docs/messages.md, "Partitions").
+    /// </summary>
+    public bool IsPartitioned { get; init; }
+
+    /// <summary>The target key the message was routed on (the <c>target-key</c> header), if it had one.</summary>
+    public string? TargetKey { get; init; }
+
     /// <summary>The exchange it was published to, when known (messaging.destination.name of its span).</summary>
     public string? Exchange { get; init; }
 

@@ -45,4 +45,8 @@ public sealed record JobOutcome(OutcomeKind Kind, WorkRequest? Request, RequestR
         new(OutcomeKind.TransientFailure, request, null, code, message) { Dn = dn };
 
     public static JobOutcome Abandoned(WorkRequest? request) => new(OutcomeKind.Abandoned, request, null, null, null);
+
+    public static JobOutcome Misrouted(WorkRequest request) => new(OutcomeKind.Misrouted, request, null, null, null);
+
+    public static JobOutcome DeliveryLost(WorkRequest request) => new(OutcomeKind.DeliveryLost, request, null, null, null);
 }

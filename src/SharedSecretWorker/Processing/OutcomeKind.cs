@@ -17,4 +17,16 @@ public enum OutcomeKind
 
     /// <summary>The worker is stopping before the job could finish; the broker should hand the message to someone else.</summary>
     Abandoned,
+
+    /// <summary>
+    /// The request is not in its target's partition (published without a target key, with a wrong one,
+    /// or in a queue from before partitioning): nothing was done; it is routed on to its partition.
+    /// </summary>
+    Misrouted,
+
+    /// <summary>
+    /// The delivery stopped being this worker's before the job could write (its channel closed, its
+    /// consumer was given up): nothing more is done for it, and it goes back to the broker.
+    /// </summary>
+    DeliveryLost,
 }

@@ -31,12 +31,12 @@ internal static partial class ProcessingLog
     public static partial void Failed(ILogger logger, string requestId, string code, string reason);
 
     [LoggerMessage(EventId = LogEvents.RequestWriteUndone, EventName = nameof(LogEvents.RequestWriteUndone), Level = LogLevel.Warning,
-        Message = "Request {RequestId}: its notice reached no queue, so its token was taken back from {Dn} (changed: {Changed}; previous token put back: {PreviousRestored}).")]
-    public static partial void WriteUndone(ILogger logger, string requestId, string dn, bool changed, bool previousRestored);
+        Message = "Request {RequestId}: {Why}, so its token was taken back from {Dn} (changed: {Changed}; previous token put back: {PreviousRestored}).")]
+    public static partial void WriteUndone(ILogger logger, string requestId, string why, string dn, bool changed, bool previousRestored);
 
     [LoggerMessage(EventId = LogEvents.RequestWriteNotUndone, EventName = nameof(LogEvents.RequestWriteNotUndone), Level = LogLevel.Warning,
-        Message = "Request {RequestId}: its notice reached no queue, and its token could not be taken back from {Dn}: {Reason}. The next attempt writes a newer one.")]
-    public static partial void WriteNotUndone(ILogger logger, string requestId, string dn, string reason);
+        Message = "Request {RequestId}: {Why}, and its token could not be taken back from {Dn}: {Reason}. The next attempt writes a newer one.")]
+    public static partial void WriteNotUndone(ILogger logger, string requestId, string why, string dn, string reason);
 
     [LoggerMessage(EventId = LogEvents.SettleFailed, EventName = nameof(LogEvents.SettleFailed), Level = LogLevel.Warning,
         Message = "Could not settle request {RequestId} ({Action}): {Reason}. The broker will redeliver it.")]
@@ -61,4 +61,8 @@ internal static partial class ProcessingLog
     [LoggerMessage(EventId = LogEvents.RequestDeliveryLimitReached, EventName = nameof(LogEvents.RequestDeliveryLimitReached), Level = LogLevel.Warning,
         Message = "Request {RequestId} was dead-lettered by the broker from {Queue} at its delivery limit; published its failed result (delivery-limit-reached).")]
     public static partial void DeliveryLimitReached(ILogger logger, string requestId, string queue);
+
+    [LoggerMessage(EventId = LogEvents.RequestDeliveryLost, EventName = nameof(LogEvents.RequestDeliveryLost), Level = LogLevel.Warning,
+        Message = "Request {RequestId}: the delivery is no longer this worker's ({Reason}); handed back to the broker.")]
+    public static partial void DeliveryLost(ILogger logger, string requestId, string reason);
 }

@@ -67,7 +67,7 @@ internal sealed class RequestHandler : IMessageHandler
             }
             else
             {
-                await _processor.ProcessAsync(message, attempt, SettleAsync, abandon).ConfigureAwait(false);
+                await _processor.ProcessAsync(message, delivery, attempt, SettleAsync, abandon).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested && outcome is null)
@@ -92,6 +92,8 @@ internal sealed class RequestHandler : IMessageHandler
         OutcomeKind.Completed => "completed",
         OutcomeKind.Duplicate => "duplicate",
         OutcomeKind.Abandoned => "abandoned",
+        OutcomeKind.Misrouted => "routed",
+        OutcomeKind.DeliveryLost => "delivery_lost",
         OutcomeKind.PermanentFailure or OutcomeKind.TransientFailure => outcome.Code ?? ErrorCodes.InternalError,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome.Kind, "Unknown outcome."),
     };

@@ -53,7 +53,8 @@ internal sealed class RequestProcessor
     /// target is settled while its target lock is still held, so that the next job for the same
     /// target starts only after this one's delivery is acknowledged, retried or dead-lettered.
     /// </summary>
-    public async Task ProcessAsync(InboundMessage message, int attempt, Func<JobOutcome, Task> settle, CancellationToken cancellationToken)
+    public async Task ProcessAsync(InboundMessage message, IDeliveryAcknowledgement delivery, int attempt, Func<JobOutcome, Task> settle,
+        CancellationToken cancellationToken)
     {
         var parsed = _parser.Parse(message.Body, message.MessageId);
         if (!parsed.Succeeded)
@@ -62,6 +63,15 @@ internal sealed class RequestProcessor
             return;
         }
         var request = parsed.Request;
+
+        // Only the partition of the request's own target key orders its work across workers
+        // (docs/messages.md, "Partitions"): a request that came without the key, with another one,
+        // or from a queue of before partitioning is routed on to its partition before anything is done.
+        if (!message.IsPartitioned || !string.Equals(message.TargetKey, request.Target.Key, StringComparison.Ordinal))
+        {
+            await settle(JobOutcome.Misrouted(request)).ConfigureAwait(false);
+            return;
+        }
 
         if (_producers.Refusal(request.Kind, message) is { } refusal)
         {
@@ -78,7 +88,7 @@ internal sealed class RequestProcessor
         Task? stillRunning = null;
         try
         {
-            stillRunning = await ProcessInTurnAsync(message, request, attempt, producer, bodyDigest, settle, cancellationToken).ConfigureAwait(false);
+            stillRunning = await ProcessInTurnAsync(message, delivery, request, attempt, producer, bodyDigest, settle, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -98,9 +108,16 @@ internal sealed class RequestProcessor
     }
 
     /// <returns>An abandoned call that may still write to the target, if the attempt left one.</returns>
-    private async Task<Task?> ProcessInTurnAsync(InboundMessage message, WorkRequest request, int attempt, string? producer, byte[] bodyDigest,
-        Func<JobOutcome, Task> settle, CancellationToken cancellationToken)
+    private async Task<Task?> ProcessInTurnAsync(InboundMessage message, IDeliveryAcknowledgement delivery, WorkRequest request, int attempt,
+        string? producer, byte[] bodyDigest, Func<JobOutcome, Task> settle, CancellationToken cancellationToken)
     {
+        // A delivery given up while it waited for its turn (its partition moved to another worker, its
+        // channel closed) is no longer this worker's: the next owner may be running its target now.
+        if (!delivery.IsOwned)
+        {
+            await settle(JobOutcome.DeliveryLost(request)).ConfigureAwait(false);
+            return null;
+        }
 
         // Inside the target's turn: a redelivery that waited behind its still-running original finds it completed.
         var match = _completed.Match(producer, request.RequestId, bodyDigest);
@@ -120,20 +137,20 @@ internal sealed class RequestProcessor
                 throw new ArgumentOutOfRangeException(nameof(message), match, "Unknown completed-request match.");
         }
 
-        var outcome = await AttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false);
+        var outcome = await AttemptAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.Completed) _completed.Add(producer, request.RequestId, bodyDigest);
         await settle(outcome).ConfigureAwait(false);
         return outcome.StillRunning;
     }
 
-    private async Task<JobOutcome> AttemptAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> AttemptAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
     {
         try
         {
             var outcome = request.Kind switch
             {
-                RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, attempt, cancellationToken).ConfigureAwait(false),
-                RequestKind.Clear => await ClearAsync(request, attempt, cancellationToken).ConfigureAwait(false),
+                RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false),
+                RequestKind.Clear => await ClearAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown request kind."),
             };
             return outcome;
@@ -161,6 +178,11 @@ internal sealed class RequestProcessor
             _breakers.Hsm.ReportWorkerFault(ex.Problem);
             return JobOutcome.Transient(request, ErrorCodes.HsmUnavailable, ex.Message);
         }
+        catch (DeliveryLostException ex)
+        {
+            ProcessingLog.DeliveryLost(_logger, request.RequestId, ex.Message);
+            return JobOutcome.DeliveryLost(request);
+        }
         catch (NoticeNotDeliveredException ex)
         {
             return JobOutcome.Transient(request, ex.Code, ex.Message, ex.Notice.Dn) with { UndeliveredNotice = ex.Notice };
@@ -178,10 +200,10 @@ internal sealed class RequestProcessor
         }
     }
 
-    private async Task<JobOutcome> IssueAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> IssueAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
     {
         // The parser already refused channels without a recipient certificate (unknown-channel).
-        var delivery = request.Delivery!;
+        var recipient = request.Delivery!;
 
         var passphrase = await _passphrases.GenerateAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -189,6 +211,29 @@ internal sealed class RequestProcessor
             var token = await _encryptor.EncryptAsync(passphrase, cancellationToken).ConfigureAwait(false);
             _breakers.Hsm.ReportSuccess();
 
+            // Fencing (docs/operations.md, "Fencing"): the write and the notice happen while this worker
+            // holds the delivery. Giving the partition up waits for the hold; a lost channel ends it at
+            // once, and then whatever this job wrote is taken back unless its notice went out.
+            var hold = delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the write; nothing was written.");
+            try
+            {
+                return await WriteAndNotifyAsync(request, delivery, attempt, passphrase, token, recipient, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                hold.Dispose();
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(passphrase);
+        }
+    }
+
+    private async Task<JobOutcome> WriteAndNotifyAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, byte[] passphrase, string token,
+        DeliveryTarget recipient, CancellationToken cancellationToken)
+    {
+        {
             var write = request.Target switch
             {
                 RequestTarget.User user => await _directory.StoreEnrollmentTokenAsync(user.Uid, token, cancellationToken).ConfigureAwait(false),
@@ -196,11 +241,18 @@ internal sealed class RequestProcessor
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
             };
             _breakers.Directory.ReportSuccess();
+            if (!delivery.IsOwned)
+            {
+                // The channel closed while the write ran: the broker may have given the request (or the
+                // target's next one) to another worker already, whose write this one may have followed.
+                await UndoWriteAsync(request, write, token, "its delivery's channel closed during the write").ConfigureAwait(false);
+                throw new DeliveryLostException("The delivery's channel closed during the write; the write was taken back.");
+            }
 
             var digest = TokenDigest.Sha256Hex(token);
             var now = _time.GetUtcNow();
             // The notice goes out only after the write it describes (docs/messages.md, "Ordering and duplicates").
-            var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(delivery.Channel, passphrase));
+            var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(recipient.Channel, passphrase));
             try
             {
                 await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
@@ -213,8 +265,14 @@ internal sealed class RequestProcessor
                 // A returned notice certainly reached nobody: the write is taken back, so that the
                 // user's previous, delivered passphrase works again whatever becomes of the retries.
                 // A notice merely unconfirmed may have gone out; its token stays (the retry's newer
-                // notice and token then supersede both).
-                if (returned) await UndoWriteAsync(request, write, token).ConfigureAwait(false);
+                // notice and token then supersede both), unless the delivery is lost too: then another
+                // worker may already have written after this one, and the undo (which restores what this
+                // write replaced, atomically read with it) gives the directory back to the later write.
+                var lost = !delivery.IsOwned;
+                if (returned || lost)
+                    await UndoWriteAsync(request, write, token, returned ? "its notice reached no queue" : "its delivery's channel closed before its notice was confirmed").ConfigureAwait(false);
+                if (lost && !returned)
+                    throw new DeliveryLostException("The delivery's channel closed before the notice was confirmed; the write was taken back.");
                 var code = returned ? ErrorCodes.NoticeUnroutable : ErrorCodes.BrokerUnavailable;
                 throw new NoticeNotDeliveredException(code, new UndeliveredNotice(write.Dn, digest), ex);
             }
@@ -227,10 +285,6 @@ internal sealed class RequestProcessor
             ProcessingLog.Stored(_logger, request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
             return JobOutcome.Completed(request, write.Dn);
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(passphrase);
-        }
     }
 
     /// <summary>
@@ -238,7 +292,7 @@ internal sealed class RequestProcessor
     /// holds <paramref name="token"/> (one modify: a newer token written meanwhile is never undone).
     /// Best effort: if the directory fails now, the next attempt's write supersedes the token anyway.
     /// </summary>
-    private async Task UndoWriteAsync(WorkRequest request, DirectoryWrite write, string token)
+    private async Task UndoWriteAsync(WorkRequest request, DirectoryWrite write, string token, string why)
     {
         try
         {
@@ -248,22 +302,26 @@ internal sealed class RequestProcessor
                 RequestTarget.Certificate => await _directory.RestoreRevocationTokenAsync(write, token, CancellationToken.None).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
             };
-            ProcessingLog.WriteUndone(_logger, request.RequestId, write.Dn, undone.Changed, write.Replaced is not null);
+            ProcessingLog.WriteUndone(_logger, request.RequestId, why, write.Dn, undone.Changed, write.Replaced is not null);
         }
         catch (DirectoryException ex)
         {
-            ProcessingLog.WriteNotUndone(_logger, request.RequestId, write.Dn, ex.Message);
+            ProcessingLog.WriteNotUndone(_logger, request.RequestId, why, write.Dn, ex.Message);
         }
     }
 
-    private async Task<JobOutcome> ClearAsync(WorkRequest request, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ClearAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
     {
-        var write = request.Target switch
+        DirectoryWrite write;
+        using (delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the clear; nothing was cleared."))
         {
-            RequestTarget.User user => await _directory.ClearEnrollmentTokenAsync(user.Uid, cancellationToken).ConfigureAwait(false),
-            RequestTarget.Certificate certificate => await _directory.ClearRevocationTokenAsync(certificate.Serial, cancellationToken).ConfigureAwait(false),
-            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
-        };
+            write = request.Target switch
+            {
+                RequestTarget.User user => await _directory.ClearEnrollmentTokenAsync(user.Uid, cancellationToken).ConfigureAwait(false),
+                RequestTarget.Certificate certificate => await _directory.ClearRevocationTokenAsync(certificate.Serial, cancellationToken).ConfigureAwait(false),
+                _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
+            };
+        }
         _breakers.Directory.ReportSuccess();
         await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         ProcessingLog.Cleared(_logger, request.RequestId, write.Dn);

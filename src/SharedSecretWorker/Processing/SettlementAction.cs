@@ -14,4 +14,7 @@ public enum SettlementAction
 
     /// <summary>basic.nack with requeue: the message goes back to the queue for this or another worker.</summary>
     HandBack,
+
+    /// <summary>Publish a copy with the request's target key to the lane's partitions, then ack (not an attempt).</summary>
+    RouteToPartition,
 }

@@ -23,7 +23,8 @@ public static class SettlementPolicy
             OutcomeKind.TransientFailure when attempt < maxAttempts =>
                 new Settlement(SettlementAction.RetryLater, RetryStep: attempt - 1),
             OutcomeKind.TransientFailure => new Settlement(SettlementAction.DeadLetter, GaveUp: true),
-            OutcomeKind.Abandoned => Settlement.HandBack,
+            OutcomeKind.Abandoned or OutcomeKind.DeliveryLost => Settlement.HandBack,
+            OutcomeKind.Misrouted => new Settlement(SettlementAction.RouteToPartition),
             _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown outcome"),
         };
     }

@@ -15,14 +15,16 @@ internal sealed class Settler
     private readonly IMessagePublisher _publisher;
     private readonly IDelayedDelivery _delayedDelivery;
     private readonly IDeadLetterQueue _deadLetters;
+    private readonly IPartitionRouting _partitions;
     private readonly RetryOptions _retry;
     private readonly ProducerCheck _producers;
     private readonly TimeProvider _time;
     private readonly ILogger<Settler> _logger;
 
-    public Settler(IMessagePublisher publisher, IDelayedDelivery delayedDelivery, IDeadLetterQueue deadLetters, IOptions<RetryOptions> retry,
-        ProducerCheck producers, TimeProvider time, ILogger<Settler> logger)
+    public Settler(IMessagePublisher publisher, IDelayedDelivery delayedDelivery, IDeadLetterQueue deadLetters, IPartitionRouting partitions,
+        IOptions<RetryOptions> retry, ProducerCheck producers, TimeProvider time, ILogger<Settler> logger)
     {
+        _partitions = partitions;
         _publisher = publisher;
         _delayedDelivery = delayedDelivery;
         _deadLetters = deadLetters;
@@ -46,6 +48,12 @@ internal sealed class Settler
                 await ScheduleDelayedDeliveryAsync(message, outcome, settlement.RetryStep, attempt).ConfigureAwait(false);
                 await delivery.AckAsync().ConfigureAwait(false);
                 WorkerMetrics.Retried(outcome.KindName, outcome.Code ?? ErrorCodes.InternalError);
+                break;
+            case SettlementAction.RouteToPartition:
+                // Confirmed before the ack: a crash in between leaves the request twice, once in its
+                // partition and once here, and the duplicate memory of whoever runs it second settles it.
+                await _partitions.RouteAsync(message, outcome.Request!.Target.Key, _producers.ProducerOf(message)).ConfigureAwait(false);
+                await delivery.AckAsync().ConfigureAwait(false);
                 break;
             case SettlementAction.DeadLetter:
                 await PublishFailureAsync(message, outcome, attempt, settlement.GaveUp).ConfigureAwait(false);

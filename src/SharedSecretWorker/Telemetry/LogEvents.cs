@@ -19,6 +19,8 @@ public static class LogEvents
     public const int ConsumingResumed = 1008;
     public const int LaneChannelReopened = 1009;
     public const int PublishChannelReopened = 1010;
+    public const int LegacyQueueDraining = 1011;
+    public const int PartitionsShared = 1012;
 
     // 2xxx: requests
     public const int RequestCompleted = 2000;
@@ -32,6 +34,7 @@ public static class LogEvents
     public const int DeadLetterWatchFailed = 2008;
     public const int RequestWriteUndone = 2009;
     public const int RequestWriteNotUndone = 2010;
+    public const int RequestDeliveryLost = 2011;
 
     // 3xxx: dependencies
     public const int CircuitOpened = 3000;

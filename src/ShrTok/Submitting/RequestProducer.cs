@@ -114,6 +114,10 @@ internal sealed class RequestProducer : IAsyncDisposable
             UserId = UserName,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
         };
+        // The partition key (docs/messages.md, "Partitions"): requests for one target reach one
+        // partition queue. A body that is no valid request gets none; the worker refuses it anyway.
+        if (RequestRouting.TargetKeyOf(body) is { } targetKey)
+            properties.Headers = new Dictionary<string, object?> { [RequestRouting.TargetKeyHeader] = targetKey };
         var routingKey = RequestRouting.KeyOf(kind, bulk ? Lane.Bulk : Lane.Interactive);
         try
         {

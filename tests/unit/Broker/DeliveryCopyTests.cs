@@ -39,7 +39,7 @@ public sealed class DeliveryCopyTests
     [InlineData(null)]
     public void A_producers_message_loses_every_x_shrtok_header_and_keeps_the_rest(string? userId)
     {
-        var message = DeliveryCopy.From(Lane.Interactive, "shrtok.requests.interactive", Delivery(userId), WorkerUser);
+        var message = DeliveryCopy.From(new RequestQueue(Lane.Interactive, "shrtok.requests.interactive.p00", 0), Delivery(userId), WorkerUser);
 
         Assert.False(message.IsWorkerCopy);
         Assert.Equal(["traceparent", "x-custom"], message.Headers.Keys.Order(StringComparer.Ordinal));
@@ -50,7 +50,7 @@ public sealed class DeliveryCopyTests
     [Fact]
     public void The_workers_own_copy_keeps_its_headers()
     {
-        var message = DeliveryCopy.From(Lane.Interactive, "shrtok.requests.interactive", Delivery(WorkerUser), WorkerUser);
+        var message = DeliveryCopy.From(new RequestQueue(Lane.Interactive, "shrtok.requests.interactive.p00", 0), Delivery(WorkerUser), WorkerUser);
 
         Assert.True(message.IsWorkerCopy);
         Assert.Equal("someone-else", message.HeaderText(MessageHeaders.Producer));

@@ -49,6 +49,7 @@ public sealed class ProcessingRegistrationTests : IDisposable
         services.AddSingleton<IMessagePublisher>(_publisher);
         services.AddSingleton<IDelayedDelivery>(new FakeDelayedDelivery(_events));
         services.AddSingleton<IDeadLetterQueue>(new FakeDeadLetterQueue(_events));
+        services.AddSingleton<IPartitionRouting>(new FakePartitionRouting(_events));
         services.AddDelivery(configuration);
         services.AddProcessing(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -39,7 +39,13 @@ public sealed class SettlementPolicyTests
                 Assert.Equal(new Settlement(SettlementAction.DeadLetter, GaveUp: true), settlement);
                 break;
             case OutcomeKind.Abandoned:
+            case OutcomeKind.DeliveryLost:
+                // Not an attempt: the message goes back, whatever the attempt.
                 Assert.Equal(Settlement.HandBack, settlement);
+                break;
+            case OutcomeKind.Misrouted:
+                // Not an attempt either: routed on to its partition, whatever the attempt.
+                Assert.Equal(new Settlement(SettlementAction.RouteToPartition), settlement);
                 break;
             default:
                 Assert.Fail($"untested outcome {outcome}");

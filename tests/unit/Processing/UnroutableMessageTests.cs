@@ -39,7 +39,7 @@ public sealed class UnroutableMessageTests : IDisposable
         _rig.Publisher.ReturnNotices();
         JobOutcome? outcome = null;
 
-        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
+        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), _rig.NewDelivery(), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
 
         Assert.NotNull(outcome);
         Assert.Equal((OutcomeKind.TransientFailure, ErrorCodes.NoticeUnroutable), (outcome.Kind, outcome.Code));
@@ -95,7 +95,7 @@ public sealed class UnroutableMessageTests : IDisposable
         _rig.Publisher.FailNotices();
         JobOutcome? outcome = null;
 
-        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
+        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), _rig.NewDelivery(), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.BrokerUnavailable, outcome?.Code);
         Assert.Equal(FakeDirectory.UserDn("jdoe"), outcome?.UndeliveredNotice?.Dn);
@@ -106,7 +106,7 @@ public sealed class UnroutableMessageTests : IDisposable
     {
         JobOutcome? outcome = null;
 
-        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
+        await _rig.Processor.ProcessAsync(Deliveries.Enrollment("req-1", "jdoe"), _rig.NewDelivery(), 1, o => { outcome = o; return Task.CompletedTask; }, CancellationToken.None);
 
         Assert.Equal(OutcomeKind.Completed, outcome?.Kind);
         Assert.Null(outcome?.UndeliveredNotice);

@@ -16,15 +16,34 @@ internal static class Deliveries
 
     public const string Address = "jdoe@example.com";
 
+    /// <summary>A request as its partition delivers it: its target key on it, as a producer sets it.</summary>
     public static InboundMessage Of(string body, string? messageId = null, string? userId = Producer) => new()
     {
         Lane = Lane.Interactive,
-        Queue = "shrtok.requests",
+        Queue = "shrtok.requests.interactive.p00",
+        IsPartitioned = true,
+        TargetKey = RequestRouting.TargetKeyOf(Encoding.UTF8.GetBytes(body)),
         Exchange = "shrtok.requests",
         RoutingKey = "request",
         Body = Encoding.UTF8.GetBytes(body),
         MessageId = messageId,
         UserId = userId,
+    };
+
+    /// <summary><paramref name="original"/> with another target key (null: none), or from a queue that is no partition.</summary>
+    public static InboundMessage Keyed(InboundMessage original, string? targetKey, bool partitioned = true) => new()
+    {
+        Lane = original.Lane,
+        Queue = partitioned ? original.Queue : "shrtok.requests.interactive",
+        IsPartitioned = partitioned,
+        TargetKey = targetKey,
+        Exchange = original.Exchange,
+        RoutingKey = original.RoutingKey,
+        Body = original.Body,
+        MessageId = original.MessageId,
+        UserId = original.UserId,
+        IsWorkerCopy = original.IsWorkerCopy,
+        Headers = original.Headers,
     };
 
     public static InboundMessage Enrollment(string requestId = "req-1", string uid = "jdoe", string channel = ProcessingRig.Channel, string? userId = Producer) =>
@@ -57,6 +76,8 @@ internal static class Deliveries
     {
         Lane = original.Lane,
         Queue = original.Queue,
+        IsPartitioned = original.IsPartitioned,
+        TargetKey = original.TargetKey,
         Exchange = original.Exchange,
         RoutingKey = original.RoutingKey,
         Body = original.Body,
@@ -71,6 +92,8 @@ internal static class Deliveries
     {
         Lane = original.Lane,
         Queue = original.Queue,
+        IsPartitioned = original.IsPartitioned,
+        TargetKey = original.TargetKey,
         Exchange = original.Exchange,
         RoutingKey = original.RoutingKey,
         Body = original.Body,

@@ -14,6 +14,32 @@ internal sealed class FakeAcknowledgement(EventLog events) : IDeliveryAcknowledg
 
     public bool FailAck { get; set; }
 
+    /// <summary>When false, the delivery is no longer the worker's (its channel closed): holds are refused.</summary>
+    public bool Owned { get; set; } = true;
+
+    /// <summary>When set, runs as a hold is taken (after it was granted): a test loses the ownership there.</summary>
+    public Action? OnHold { get; set; }
+
+    public bool IsOwned => Owned;
+
+    /// <summary>Holds taken and not yet released (not in the event log, which records what the broker sees).</summary>
+    public int HoldsHeld => Volatile.Read(ref _holds);
+
+    /// <summary>Holds taken in all.</summary>
+    public int HoldsTaken => Volatile.Read(ref _taken);
+
+    private int _holds;
+    private int _taken;
+
+    public IDisposable? TryHold()
+    {
+        if (!Owned) return null;
+        Interlocked.Increment(ref _holds);
+        Interlocked.Increment(ref _taken);
+        OnHold?.Invoke();
+        return new Released(this);
+    }
+
     public bool FailHandBack { get; set; }
 
     /// <summary>When set, the ack waits for it before it is recorded.</summary>
@@ -45,5 +71,10 @@ internal sealed class FakeAcknowledgement(EventLog events) : IDeliveryAcknowledg
         Interlocked.Increment(ref _handBacks);
         events.Add("handback");
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class Released(FakeAcknowledgement owner) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref owner._holds);
     }
 }

@@ -50,7 +50,8 @@ internal sealed class ProcessingRig : IDisposable
         Processor = new RequestProcessor(Parser, producers, Completed, Locks,
             new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, Directory, Sealer, Publisher, Breakers, Time,
             NullLogger<RequestProcessor>.Instance);
-        var settler = new Settler(Publisher, Delayed, DeadLetters, retry, producers, Time, NullLogger<Settler>.Instance);
+        Partitions = new FakePartitionRouting(Events);
+        var settler = new Settler(Publisher, Delayed, DeadLetters, Partitions, retry, producers, Time, NullLogger<Settler>.Instance);
         Producers = producers;
         Handler = new RequestHandler(Processor, settler, producers, retry, Time, new RunningJobs(Time), NullLogger<RequestHandler>.Instance);
     }
@@ -61,6 +62,7 @@ internal sealed class ProcessingRig : IDisposable
     public FakePublisher Publisher { get; }
     public FakeDelayedDelivery Delayed { get; }
     public FakeDeadLetterQueue DeadLetters { get; }
+    public FakePartitionRouting Partitions { get; }
     public ManualTime Time { get; } = new();
     public RetryOptions Retry { get; }
     public CompletedRequests Completed { get; }

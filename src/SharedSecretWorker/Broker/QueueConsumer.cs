@@ -1,0 +1,157 @@
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>
+/// The consumer of one request queue (a partition, or a lane's unkeyed or legacy queue), on a channel of
+/// its own. It can give the queue up (paused while a circuit breaker is open, rebalanced to another
+/// worker, at shutdown) and consume again, and it opens a new channel when its channel was closed:
+/// RabbitMQ.Client's automatic recovery re-creates channels and consumers after a lost connection, but
+/// not after a channel-level error (a 406 on an acknowledgement, a 404), which closes that channel for good.
+///
+/// Each registration has its <see cref="ConsumerOwnership"/>: lost when the channel shuts down (the broker
+/// requeues the deliveries and, on a single-active-consumer queue, activates the next consumer), released
+/// before a cancel, which waits for the jobs that hold it (docs/operations.md, "Fencing").
+/// </summary>
+internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, Func<QueueConsumer, IChannel, ConsumerOwnership, BasicDeliverEventArgs, Task> onDelivery)
+    : IDisposable
+{
+    private readonly SemaphoreSlim _changing = new(1, 1);
+    private IChannel? _channel;
+    private string? _tag;
+    private ConsumerOwnership _ownership = new();
+    private readonly List<ChannelAcknowledgement> _deferred = [];
+    private long _lastDelivery = long.MinValue;
+
+    public RequestQueue Queue { get; } = queue;
+
+    /// <summary>
+    /// True when the queue delivered something within <paramref name="window"/>: on a single-active-consumer
+    /// queue the only sign that this worker is the active consumer (RabbitMQ 3.10 does not say).
+    /// </summary>
+    public bool DeliveredWithin(TimeSpan window) => Environment.TickCount64 - Interlocked.Read(ref _lastDelivery) <= (long)window.TotalMilliseconds;
+
+    /// <summary>True while a consumer is registered on an open channel.</summary>
+    public bool IsConsuming => _tag is not null && _channel is { IsOpen: true };
+
+    /// <summary>Registers the consumer (opening a channel if there is none or it is closed); does nothing if it is consuming.</summary>
+    public async Task ConsumeAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (IsConsuming) return;
+            if (_channel is not { IsOpen: true })
+            {
+                _channel?.Dispose();
+                _tag = null;
+                _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _channel.ChannelShutdownAsync += OnChannelShutdownAsync;
+                await _channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
+            }
+            var channel = _channel;
+            _ownership = new ConsumerOwnership();
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            // The ownership is read per delivery, not captured: after automatic recovery re-registers
+            // this consumer, its deliveries belong to the new session, not to the lost one.
+            consumer.ReceivedAsync += (_, delivery) =>
+            {
+                Interlocked.Exchange(ref _lastDelivery, Environment.TickCount64);
+                return onDelivery(this, channel, _ownership, delivery);
+            };
+            _tag = await channel.BasicConsumeAsync(Queue.Name, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    /// <summary>
+    /// The channel shut down (a lost connection, a channel error): every delivery it carried is requeued
+    /// by the broker, so none of them is this worker's any more; deliveries after an automatic recovery
+    /// get a new ownership.
+    /// </summary>
+    private Task OnChannelShutdownAsync(object sender, ShutdownEventArgs args)
+    {
+        var lost = Interlocked.Exchange(ref _ownership, new ConsumerOwnership());
+        lost.Lose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Keeps a delivery that arrived after the ownership was released, until the consumer is cancelled:
+    /// handed back before, it would come straight back to this consumer, still the active one.
+    /// </summary>
+    public void Defer(ChannelAcknowledgement delivery)
+    {
+        lock (_deferred) _deferred.Add(delivery);
+    }
+
+    /// <summary>
+    /// Gives the queue up: ends the ownership, waits until no job holds it (the jobs that are writing
+    /// finish their write and notice first), then cancels the consumer. Deliveries already sent stay
+    /// unacknowledged until their jobs hand them back, which they do since they no longer own them.
+    /// </summary>
+    public async Task GiveUpAsync(CancellationToken cancellationToken)
+    {
+        await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_tag is not { } tag || _channel is not { } channel) return;
+            await _ownership.ReleaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            _tag = null;
+            try
+            {
+                await channel.BasicCancelAsync(tag, noWait: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or OperationCanceledException or TimeoutException)
+            {
+                // The channel is gone already; the broker requeued its unacknowledged deliveries.
+            }
+            ChannelAcknowledgement[] deferred;
+            lock (_deferred)
+            {
+                deferred = [.. _deferred];
+                _deferred.Clear();
+            }
+            foreach (var delivery in deferred)
+            {
+                try
+                {
+                    await delivery.HandBackAsync().ConfigureAwait(false);
+                }
+                catch (Processing.BrokerUnavailableException)
+                {
+                    // The channel closed: the broker requeued it.
+                }
+            }
+        }
+        finally
+        {
+            _changing.Release();
+        }
+    }
+
+    /// <summary>Closes the channel (at shutdown, after the jobs are done or handed back).</summary>
+    public async Task CloseAsync()
+    {
+        if (_channel is not { } channel) return;
+        try
+        {
+            await channel.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException or ObjectDisposedException)
+        {
+            // Closed with the connection.
+        }
+    }
+
+    public void Dispose()
+    {
+        _channel?.Dispose();
+        _changing.Dispose();
+    }
+}
