@@ -191,12 +191,18 @@ internal sealed class LanesHarness : IHarness
         foreach (var lane in new[] { "interactive", "bulk" })
         {
             await channel.QueueDeleteAsync($"{prefix}.requests.{lane}", false, false);
+            for (var p = 0; p < SharedSecretWorker.Broker.TopologyOptions.DefaultPartitions; p++)
+                await channel.QueueDeleteAsync($"{prefix}.requests.{lane}.p{p:D2}", false, false);
             foreach (var delay in RetryOptions.DefaultDelays)
+            {
                 await channel.QueueDeleteAsync($"{prefix}.retry.{lane}.{(long)delay.TotalMilliseconds}", false, false);
+                await channel.QueueDeleteAsync($"{prefix}.delay.{lane}.{(long)delay.TotalMilliseconds}", false, false);
+            }
+            await channel.ExchangeDeleteAsync($"{prefix}.requests.{lane}.partitions", false);
         }
         await channel.QueueDeleteAsync(prefix + ".dead", false, false);
         await channel.QueueDeleteAsync(prefix + ".delivery-limit", false, false);
-        foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })
+        foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry", "workers" })
             await channel.ExchangeDeleteAsync($"{prefix}.{exchange}", false);
     }
 }

@@ -64,12 +64,12 @@ public sealed class DeadChannelTests
         foreach (var uid in uids.Skip(1)) ids.Add(await worker.EnrollAsync(uid));
         var paused = await WaitForAsync(async () => (await HttpProbe.GetAsync(readyz)).Body, b => b.Contains("paused while the directory circuit breaker is open", StringComparison.Ordinal));
         Assert.Contains("broker: not consuming (paused while the directory circuit breaker is open)", paused, StringComparison.Ordinal);
-        Assert.Equal(0u, await worker.ConsumerCountAsync(worker.Prefix + ".requests.interactive"));
+        for (var p = 0; p < worker.Partitions; p++) Assert.Equal(0u, await worker.ConsumerCountAsync(worker.PartitionQueue("interactive", p)));
 
         forwarder.Paused = false;
         var results = await Task.WhenAll(ids.Select(id => worker.ResultAsync(id, TimeSpan.FromSeconds(60))));
         Assert.All(results, r => Assert.Equal(ResultStatus.Stored, r.Status));
-        Assert.Equal(1u, await worker.ConsumerCountAsync(worker.Prefix + ".requests.interactive"));
+        for (var p = 0; p < worker.Partitions; p++) Assert.Equal(1u, await worker.ConsumerCountAsync(worker.PartitionQueue("interactive", p)));
         Assert.Empty(worker.DeadLetters);
     }
 

@@ -32,7 +32,7 @@ public sealed class ForgedHeaderTests
         await using (var setup = await admin.CreateChannelAsync())
         {
             await setup.ExchangeDeclareAsync(DefaultNames.RequestsExchange, ExchangeType.Topic, durable: true);
-            await setup.QueueBindAsync(worker.Prefix + ".requests.interactive", DefaultNames.RequestsExchange, routingKey);
+            await setup.ExchangeBindAsync(worker.Prefix + ".requests.interactive.partitions", DefaultNames.RequestsExchange, routingKey);
         }
 
         var factory = stack.AdminConnectionFactory("shrtok-test-forged-idm");

@@ -56,7 +56,7 @@ public sealed class UnroutableAndDeliveryLimitTests
         await worker.ObserveNoticesOnlyOfAsync("email");
         // The first retry waits in the delay queue of the first delay (the test workers' 500 ms):
         // without it, a retry copy is unroutable.
-        await worker.DeleteQueueAsync(worker.Prefix + ".retry.interactive.500");
+        await worker.DeleteQueueAsync(worker.Prefix + ".delay.interactive.500");
         using var directory = new DirectoryProbe();
 
         // The sms notice is unroutable (transient), its retry copy too: the delivery is handed back

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Contracts.Sealing;
 using SharedSecretWorker.Contracts.Tokens;
@@ -44,6 +45,12 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public string ResultsExchange => Prefix + ".results";
     public string NoticesExchange => Prefix + ".notices";
     public string DeadLetterQueue => Prefix + ".dead";
+
+    /// <summary>Partition queues per lane (the default unless a test sets <c>Topology:Partitions</c>).</summary>
+    public int Partitions { get; private set; } = SharedSecretWorker.Broker.TopologyOptions.DefaultPartitions;
+
+    /// <summary>Partition queue <paramref name="partition"/> of a lane (<c>interactive</c> or <c>bulk</c>).</summary>
+    public string PartitionQueue(string lane, int partition) => $"{Prefix}.requests.{lane}.p{partition:D2}";
 
     /// <summary>The connection name (RabbitMq:ClientName) of workers configured by <see cref="Configuration"/>.</summary>
     public string WorkerConnectionName => Prefix + ".worker";
@@ -120,6 +127,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         settings["Topology:DeadLetterQueue"] = prefix + ".dead";
         settings["Topology:RetryExchange"] = prefix + ".retry";
         settings["Topology:RetryQueuePrefix"] = prefix + ".retry";
+        settings["Topology:DelayQueuePrefix"] = prefix + ".delay";
+        settings["Topology:PresenceExchange"] = prefix + ".workers";
         settings["Topology:DeliveryLimitQueue"] = prefix + ".delivery-limit";
         // No HTTP listener (metrics, /healthz): several workers run at once and would all want port
         // 9464. Telemetry tests set a free port of their own.
@@ -130,6 +139,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private async Task StartCoreAsync(IReadOnlyDictionary<string, string?> overrides, Action<ILoggingBuilder>? logging)
     {
         var settings = Configuration(overrides);
+        if (settings.TryGetValue("Topology:Partitions", out var partitions) && int.TryParse(partitions, out var count)) Partitions = count;
         // SoftHSM2 reads SOFTHSM2_CONF (natively) when the module initialises: NativeEnvironment's
         // module initializer has set it for this test process.
 
@@ -218,9 +228,13 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private TaskCompletionSource<ResultMessage> ResultSlot(string requestId) =>
         _results.GetOrAdd(requestId, _ => new TaskCompletionSource<ResultMessage>(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    /// <summary>Publishes a raw body (as the stack's admin user, who sets no user_id unless given).</summary>
-    public async Task PublishAsync(string routingKey, string body, string? messageId = null, string? userId = null)
+    /// <summary>
+    /// Publishes a raw body (as the stack's admin user, who sets no user_id unless given), with its target
+    /// key as every producer of the contract library sets it, unless <paramref name="keyed"/> is false.
+    /// </summary>
+    public async Task PublishAsync(string routingKey, string body, string? messageId = null, string? userId = null, bool keyed = true)
     {
+        var bytes = Encoding.UTF8.GetBytes(body);
         var properties = new BasicProperties
         {
             ContentType = "application/json",
@@ -229,6 +243,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             UserId = userId,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
         };
+        if (keyed && RequestRouting.TargetKeyOf(bytes) is { } key)
+            properties.Headers = new Dictionary<string, object?> { [RequestRouting.TargetKeyHeader] = key };
         await _publisher!.BasicPublishAsync(RequestsExchange, routingKey, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
     }
 
@@ -369,14 +385,19 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         foreach (var lane in new[] { "interactive", "bulk" })
         {
             await channel.QueueDeleteAsync($"{Prefix}.requests.{lane}", false, false);
+            for (var p = 0; p < Partitions; p++) await channel.QueueDeleteAsync($"{Prefix}.requests.{lane}.p{p:D2}", false, false);
             foreach (var ms in RetryDelayMilliseconds.Distinct())
+            {
                 await channel.QueueDeleteAsync($"{Prefix}.retry.{lane}.{ms}", false, false);
+                await channel.QueueDeleteAsync($"{Prefix}.delay.{lane}.{ms}", false, false);
+            }
+            await channel.ExchangeDeleteAsync($"{Prefix}.requests.{lane}.partitions", false);
         }
         await channel.QueueDeleteAsync(DeadLetterQueue, false, false);
         await channel.QueueDeleteAsync(Prefix + ".delivery-limit", false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.results", false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.notices", false, false);
-        foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry" })
+        foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry", "workers" })
             await channel.ExchangeDeleteAsync($"{Prefix}.{exchange}", false);
     }
 }

@@ -37,7 +37,7 @@ public sealed class TracingTests
         // Parented to the producer's publish span (the context RabbitMQ.Client injected), and linked to it.
         Assert.Equal(publish.SpanId, process.ParentSpanId);
         Assert.Contains(process.Links, l => l.Context.TraceId == traceId && l.Context.SpanId == publish.SpanId);
-        Assert.Equal($"process {worker.Prefix}.requests.bulk", process.DisplayName);
+        Assert.Matches($@"^process {System.Text.RegularExpressions.Regex.Escape(worker.Prefix)}\.requests\.bulk\.p\d\d$", process.DisplayName);
         Assert.Equal("rabbitmq", process.GetTagItem("messaging.system"));
         Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
         Assert.Equal(worker.RequestsExchange, process.GetTagItem("messaging.destination.name"));
