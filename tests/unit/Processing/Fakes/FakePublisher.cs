@@ -30,8 +30,12 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
     /// <summary>The next <paramref name="count"/> results are not confirmed.</summary>
     public void FailResults(int count = 1) => Interlocked.Add(ref _failResults, count);
 
+    /// <summary>When set, runs as a notice is published, before it is confirmed or refused.</summary>
+    public Action? OnNotice { get; set; }
+
     public Task PublishNoticeAsync(DeliveryNotice notice, CancellationToken cancellationToken)
     {
+        OnNotice?.Invoke();
         if (TakeFailure(ref _returnNotices))
         {
             events.Add("publish.notice returned");

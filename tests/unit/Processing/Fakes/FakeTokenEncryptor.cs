@@ -40,8 +40,12 @@ internal sealed class FakeTokenEncryptor(EventLog events) : ITokenEncryptor
 
     public ValueTask ProbeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    /// <summary>When set, runs as a token is made.</summary>
+    public Action? OnEncrypt { get; set; }
+
     public async ValueTask<string> EncryptAsync(ReadOnlyMemory<byte> passphrase, CancellationToken cancellationToken)
     {
+        OnEncrypt?.Invoke();
         events.Add("hsm.encrypt");
         if (_failures.TryDequeue(out var failure)) throw failure;
         _passphrases.Enqueue(Encoding.ASCII.GetString(passphrase.Span));
