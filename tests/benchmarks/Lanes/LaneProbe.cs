@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
+using SharedSecretWorker.Contracts.Requests;
 using RabbitMQ.Client.Events;
 using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
@@ -109,7 +110,13 @@ internal sealed class LaneProbe : IAsyncDisposable
         _waiting[id] = waiter;
         var body = Encoding.UTF8.GetBytes(
             $"{{\"version\":1,\"kind\":\"enrollment\",\"requestId\":\"{id}\",\"uid\":\"{uid}\",\"delivery\":{{\"channel\":\"email\",\"address\":\"{uid}@example.com\"}}}}");
-        var properties = new BasicProperties { ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent, MessageId = id };
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = id,
+            Headers = new Dictionary<string, object?> { [RequestRouting.TargetKeyHeader] = RequestRouting.TargetKeyOf(body) },
+        };
         var started = Stopwatch.GetTimestamp();
         await _publisher.BasicPublishAsync(_requestsExchange, "enrollment", mandatory: true, properties, body, cancellationToken);
         try
