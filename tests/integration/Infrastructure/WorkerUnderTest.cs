@@ -136,6 +136,32 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>
+    /// Starts another worker in this process on this instance's topology (a second worker of the same
+    /// site), its broker connection named <paramref name="clientName"/>. Disposing it stops it.
+    /// </summary>
+    public async Task<IAsyncDisposable> StartPeerAsync(string clientName, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = Configuration(overrides ?? new Dictionary<string, string?>());
+        settings["RabbitMq:ClientName"] = clientName;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        WorkerHost.AddWorker(builder.Services, builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new PeerWorker(host);
+    }
+
+    private sealed class PeerWorker(IHost host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     private async Task StartCoreAsync(IReadOnlyDictionary<string, string?> overrides, Action<ILoggingBuilder>? logging)
     {
         var settings = Configuration(overrides);
@@ -288,13 +314,21 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     }
 
     /// <summary>Publishes an enrollment for <paramref name="uid"/> on channel email; returns its request id.</summary>
-    public async Task<string> EnrollAsync(string uid, string channel = "email", string? batchId = null)
+    public async Task<string> EnrollAsync(string uid, string channel = "email", string? batchId = null, bool keyed = true)
     {
         var id = "t-" + Guid.NewGuid().ToString("N");
         var batch = batchId is null ? "" : $", \"batchId\": \"{batchId}\"";
         await PublishAsync(batchId is null ? "enrollment" : "enrollment.bulk",
-            $"{{\"version\":1,\"kind\":\"enrollment\",\"requestId\":\"{id}\",\"uid\":\"{uid}\",\"delivery\":{{\"channel\":\"{channel}\",\"address\":\"{uid}@example.com\"}}{batch}}}");
+            $"{{\"version\":1,\"kind\":\"enrollment\",\"requestId\":\"{id}\",\"uid\":\"{uid}\",\"delivery\":{{\"channel\":\"{channel}\",\"address\":\"{uid}@example.com\"}}{batch}}}",
+            keyed: keyed);
         return id;
+    }
+
+    /// <summary>Messages waiting in a queue now (the broker's count).</summary>
+    public async Task<uint> MessageCountAsync(string queue)
+    {
+        await using var channel = await _admin!.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
     /// <summary>Waits for the result of <paramref name="requestId"/>.</summary>

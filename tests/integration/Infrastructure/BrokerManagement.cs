@@ -1,18 +1,19 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using SharedSecretWorker.Tests.Integration.Infrastructure;
 
-namespace SharedSecretWorker.Tests.Fault.Infrastructure;
+namespace SharedSecretWorker.Tests.Integration.Infrastructure;
 
 /// <summary>The RabbitMQ management API of the stack, as an operator would use it.</summary>
 public sealed class BrokerManagement : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly string _vhost;
 
     public BrokerManagement()
     {
         var stack = StackEnvironment.Load();
+        _vhost = stack.Get("STACK_RABBITMQ_VHOST");
         _http = new HttpClient { BaseAddress = new Uri(stack.Get("STACK_RABBITMQ_MANAGEMENT_URL").TrimEnd('/') + "/api/") };
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{stack.Get("STACK_RABBITMQ_ADMIN_USER")}:{stack.Get("STACK_RABBITMQ_ADMIN_PASSWORD")}"));
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
@@ -49,6 +50,25 @@ public sealed class BrokerManagement : IDisposable
     {
         using var response = await _http.DeleteAsync("connections/" + Uri.EscapeDataString(name));
         response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// The client-provided connection name of a single-active-consumer queue's active consumer, or null
+    /// when none is active (GET /api/queues/VHOST/NAME: each consumer's <c>activity_status</c>). Refreshed
+    /// by the statistics collector, so a change shows after a few seconds.
+    /// </summary>
+    public async Task<string?> ActiveConsumerConnectionAsync(string queue)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"queues/{Uri.EscapeDataString(_vhost)}/{Uri.EscapeDataString(queue)}"));
+        if (!document.RootElement.TryGetProperty("consumer_details", out var consumers)) return null;
+        foreach (var consumer in consumers.EnumerateArray())
+        {
+            var active = consumer.TryGetProperty("activity_status", out var status) ? status.GetString() == "single_active"
+                : consumer.TryGetProperty("active", out var flag) && flag.ValueKind == JsonValueKind.True;
+            if (!active) continue;
+            return consumer.TryGetProperty("channel_details", out var channel) && channel.TryGetProperty("connection_name", out var name) ? name.GetString() : null;
+        }
+        return null;
     }
 
     public void Dispose() => _http.Dispose();
