@@ -19,6 +19,14 @@ internal sealed class ConsumerOwnership
     private bool _ended;
     private TaskCompletionSource? _released;
 
+    /// <summary>An ownership that has already ended (before a group's first registration).</summary>
+    public static ConsumerOwnership Ended()
+    {
+        var ended = new ConsumerOwnership();
+        ended.Lose();
+        return ended;
+    }
+
     /// <summary>True until the ownership is lost or released.</summary>
     public bool IsOwned
     {

@@ -40,7 +40,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     private readonly SemaphoreSlim _pausing = new(1, 1);
     private readonly WorkerPresence _presence;
     private readonly TimeSpan _presenceInterval;
-    private QueueConsumer[] _consumers = [];
+    private ConsumerGroup[] _groups = [];
     private volatile bool _paused;
     private Task _supervision = Task.CompletedTask;
     private string _sharedWith = "";
@@ -63,7 +63,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     internal static readonly TimeSpan SupervisionInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>True while every request queue has a consumer on an open channel (readiness).</summary>
-    public bool IsConsuming => !_paused && _consumers.Length > 0 && _consumers.All(c => c.IsConsuming);
+    public bool IsConsuming => !_paused && _groups.Length > 0 && _groups.All(g => g.IsConsuming);
 
     /// <summary>This worker's name among the workers (its presence announcements).</summary>
     public string WorkerName => _presence.Name;
@@ -92,14 +92,22 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         var perPartition = (ushort)Math.Max(1, (_options.EffectivePrefetch + _topology.Partitions - 1) / _topology.Partitions);
         var legacy = await _topology.LegacyQueuesAsync(connection, cancellationToken).ConfigureAwait(false);
         foreach (var queue in legacy) BrokerLog.LegacyQueueDraining(_logger, queue.Name);
-        _consumers = _topology.PartitionQueues().Select(q => new QueueConsumer(q, perPartition, OnDeliveryAsync))
-            .Concat(legacy.Select(q => new QueueConsumer(q, _options.EffectivePrefetch, OnDeliveryAsync)))
+        _groups = _topology.PartitionQueues().GroupBy(q => q.Partition)
+            .Select(p => Group(p.Key, p.ToArray(), perPartition))
+            .Concat(legacy.Select(q => Group(null, [q], _options.EffectivePrefetch)))
             .ToArray();
-        foreach (var consumer in _consumers) await consumer.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+        // Every worker registers the groups in the same order, each group's queues one after the other.
+        foreach (var group in _groups) await group.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
         // Heard only after this worker is registered everywhere: a partition given up to it has it waiting.
         await _presence.StartAsync(connection, cancellationToken).ConfigureAwait(false);
         _supervision = Task.Run(() => SuperviseAsync(_stopTaking.Token), CancellationToken.None);
-        BrokerLog.Consuming(_logger, _consumers.Length, _topology.Partitions, _options.MaxConcurrency, perPartition);
+        BrokerLog.Consuming(_logger, _groups.Sum(g => g.Consumers.Count), _topology.Partitions, _options.MaxConcurrency, perPartition);
+    }
+
+    private ConsumerGroup Group(int? partition, IReadOnlyList<RequestQueue> queues, ushort prefetch)
+    {
+        var ownership = new SharedOwnership();
+        return new ConsumerGroup(partition, queues.Select(q => new QueueConsumer(q, prefetch, ownership, OnDeliveryAsync)).ToArray(), ownership);
     }
 
     /// <summary>
@@ -126,11 +134,13 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
                 {
                     if (_breakers.AnyOpen) continue;
                     var resumed = _paused;
-                    foreach (var consumer in _consumers)
+                    foreach (var group in _groups)
                     {
-                        if (consumer.IsConsuming) continue;
-                        await consumer.ConsumeAsync(connection, stopping).ConfigureAwait(false);
-                        if (!resumed) BrokerLog.LaneChannelReopened(_logger, consumer.Queue.Name);
+                        if (group.IsConsuming) continue;
+                        // A channel closed or a recovery re-registered a consumer by itself: all of the
+                        // group's go to the back of their waiting lines together.
+                        await group.RenewAsync(connection, stopping).ConfigureAwait(false);
+                        if (!resumed) BrokerLog.LaneChannelReopened(_logger, string.Join(", ", group.Consumers.Select(c => c.Queue.Name)));
                     }
                     _paused = false;
                     if (resumed) BrokerLog.Resumed(_logger);
@@ -180,12 +190,11 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             BrokerLog.PartitionsShared(_logger, others.Count + 1, _presence.Name, preferred, _topology.Partitions);
         }
         if (others.Count == 0) return;
-        foreach (var consumer in _consumers)
+        foreach (var group in _groups)
         {
-            if (consumer.Queue.Partition is not { } partition || PartitionShare.Prefers(_presence.Name, others, partition)) continue;
-            if (!consumer.DeliveredWithin(2 * SupervisionInterval)) continue;
-            await consumer.GiveUpAsync(stopping).ConfigureAwait(false);
-            await consumer.ConsumeAsync(connection, stopping).ConfigureAwait(false);
+            if (group.Partition is not { } partition || PartitionShare.Prefers(_presence.Name, others, partition)) continue;
+            if (!group.DeliveredWithin(2 * SupervisionInterval)) continue;
+            await group.RenewAsync(connection, stopping).ConfigureAwait(false);
         }
     }
 
@@ -196,7 +205,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         try
         {
             if (_paused) return;
-            foreach (var consumer in _consumers) await consumer.GiveUpAsync(stopping).ConfigureAwait(false);
+            foreach (var group in _groups) await group.GiveUpAsync(stopping).ConfigureAwait(false);
             _paused = true;
             BrokerLog.Paused(_logger, string.Join(", ", OpenBreakers()));
         }
@@ -310,14 +319,14 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         }
 
-        foreach (var consumer in _consumers) await consumer.CloseAsync().ConfigureAwait(false);
+        foreach (var group in _groups) await group.CloseAsync().ConfigureAwait(false);
         await _presence.DisposeAsync().ConfigureAwait(false);
         BrokerLog.Stopped(_logger);
     }
 
     public ValueTask DisposeAsync()
     {
-        foreach (var consumer in _consumers) consumer.Dispose();
+        foreach (var group in _groups) group.Dispose();
         _pausing.Dispose();
         _stopTaking.Dispose();
         _abandon.Dispose();

@@ -5,23 +5,22 @@ using RabbitMQ.Client.Exceptions;
 namespace SharedSecretWorker.Broker;
 
 /// <summary>
-/// The consumer of one request queue (a partition, or a lane's unkeyed or legacy queue), on a channel of
+/// The consumer of one request queue (a partition, or a lane queue of before partitioning), on a channel of
 /// its own. It can give the queue up (paused while a circuit breaker is open, rebalanced to another
 /// worker, at shutdown) and consume again, and it opens a new channel when its channel was closed:
 /// RabbitMQ.Client's automatic recovery re-creates channels and consumers after a lost connection, but
 /// not after a channel-level error (a 406 on an acknowledgement, a 404), which closes that channel for good.
 ///
-/// Each registration has its <see cref="ConsumerOwnership"/>: lost when the channel shuts down (the broker
-/// requeues the deliveries and, on a single-active-consumer queue, activates the next consumer), released
-/// before a cancel, which waits for the jobs that hold it (docs/operations.md, "Fencing").
+/// Its deliveries carry the <see cref="ConsumerGroup"/>'s current ownership (docs/operations.md, "Fencing"),
+/// which a shutdown of this channel ends at once: the broker requeues the deliveries and, on a
+/// single-active-consumer queue, activates the next consumer.
 /// </summary>
-internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, Func<QueueConsumer, IChannel, ConsumerOwnership, BasicDeliverEventArgs, Task> onDelivery)
-    : IDisposable
+internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, SharedOwnership ownership,
+    Func<QueueConsumer, IChannel, ConsumerOwnership, BasicDeliverEventArgs, Task> onDelivery) : IDisposable
 {
     private readonly SemaphoreSlim _changing = new(1, 1);
     private IChannel? _channel;
     private string? _tag;
-    private ConsumerOwnership _ownership = new();
     private readonly List<ChannelAcknowledgement> _deferred = [];
     private long _lastDelivery = long.MinValue;
 
@@ -52,14 +51,13 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, Func<Qu
                 await _channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
             }
             var channel = _channel;
-            _ownership = new ConsumerOwnership();
             var consumer = new AsyncEventingBasicConsumer(channel);
             // The ownership is read per delivery, not captured: after automatic recovery re-registers
-            // this consumer, its deliveries belong to the new session, not to the lost one.
+            // this consumer, its deliveries carry the lost ownership until the group registers again.
             consumer.ReceivedAsync += (_, delivery) =>
             {
                 Interlocked.Exchange(ref _lastDelivery, Environment.TickCount64);
-                return onDelivery(this, channel, _ownership, delivery);
+                return onDelivery(this, channel, ownership.Current, delivery);
             };
             _tag = await channel.BasicConsumeAsync(Queue.Name, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
         }
@@ -71,13 +69,11 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, Func<Qu
 
     /// <summary>
     /// The channel shut down (a lost connection, a channel error): every delivery it carried is requeued
-    /// by the broker, so none of them is this worker's any more; deliveries after an automatic recovery
-    /// get a new ownership.
+    /// by the broker, so none of them, nor any of the group's, is this worker's any more.
     /// </summary>
     private Task OnChannelShutdownAsync(object sender, ShutdownEventArgs args)
     {
-        var lost = Interlocked.Exchange(ref _ownership, new ConsumerOwnership());
-        lost.Lose();
+        ownership.Lose();
         return Task.CompletedTask;
     }
 
@@ -91,17 +87,16 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, Func<Qu
     }
 
     /// <summary>
-    /// Gives the queue up: ends the ownership, waits until no job holds it (the jobs that are writing
-    /// finish their write and notice first), then cancels the consumer. Deliveries already sent stay
+    /// Cancels the consumer, once its group's ownership is released (<see cref="ConsumerGroup.GiveUpAsync"/>),
+    /// then hands back the deliveries that arrived meanwhile. Deliveries already handed to jobs stay
     /// unacknowledged until their jobs hand them back, which they do since they no longer own them.
     /// </summary>
-    public async Task GiveUpAsync(CancellationToken cancellationToken)
+    public async Task CancelAsync(CancellationToken cancellationToken)
     {
         await _changing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_tag is not { } tag || _channel is not { } channel) return;
-            await _ownership.ReleaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             _tag = null;
             try
             {

@@ -1,0 +1,64 @@
+using RabbitMQ.Client;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>
+/// Consumers that are registered, given up and owned together: partition p of both lanes (or one queue
+/// of before partitioning). A target's requests may wait in both lanes, in partition p of each (both
+/// lanes' exchanges hash the same key to the same bucket number, and their partitions are bound in the
+/// same order), so one worker must hold both or neither (docs/operations.md, "Running several workers"):
+/// <list type="bullet">
+/// <item>the group registers its consumers one after the other and always all of them, so that every
+/// worker stands in the same place of both queues' single-active-consumer waiting lines, and the broker
+/// activates the same worker on both when the active one goes;</item>
+/// <item>it has one ownership: a shutdown of either channel ends it for both, and giving the group up
+/// releases it (waiting for the jobs that hold it) before either consumer is cancelled;</item>
+/// <item>when either consumer is gone, or the ownership was lost, the group gives the rest up and
+/// registers all again, at the back of both lines.</item>
+/// </list>
+/// </summary>
+internal sealed class ConsumerGroup(int? partition, IReadOnlyList<QueueConsumer> consumers, SharedOwnership ownership) : IDisposable
+{
+    /// <summary>The partition number, or null for a queue of before partitioning.</summary>
+    public int? Partition { get; } = partition;
+
+    public IReadOnlyList<QueueConsumer> Consumers { get; } = consumers;
+
+    /// <summary>True while every consumer is registered on an open channel and the ownership holds.</summary>
+    public bool IsConsuming => ownership.Current.IsOwned && Consumers.All(c => c.IsConsuming);
+
+    /// <summary>True when any of the group's queues delivered within <paramref name="window"/> (the sign of being active).</summary>
+    public bool DeliveredWithin(TimeSpan window) => Consumers.Any(c => c.DeliveredWithin(window));
+
+    /// <summary>Releases the ownership (waiting for its holds), then cancels every consumer.</summary>
+    public async Task GiveUpAsync(CancellationToken cancellationToken)
+    {
+        await ownership.Current.ReleaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var consumer in Consumers) await consumer.CancelAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers every consumer under a new ownership.</summary>
+    public async Task ConsumeAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        ownership.Begin();
+        foreach (var consumer in Consumers) await consumer.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives up what is left and registers all again (after a lost channel or a recovery).</summary>
+    public async Task RenewAsync(IConnection connection, CancellationToken cancellationToken)
+    {
+        await GiveUpAsync(cancellationToken).ConfigureAwait(false);
+        await ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the channels (at shutdown, after the jobs are done or handed back).</summary>
+    public async Task CloseAsync()
+    {
+        foreach (var consumer in Consumers) await consumer.CloseAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        foreach (var consumer in Consumers) consumer.Dispose();
+    }
+}
