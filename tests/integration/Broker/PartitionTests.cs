@@ -99,11 +99,17 @@ public sealed class PartitionTests
     private static async Task<string?[]> WhileEnrollingAsync(WorkerUnderTest worker, List<string> uids, List<string> ids, Func<Task<string?[]?>> check)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
+        using var management = new BrokerManagement();
         while (true)
         {
             foreach (var uid in uids) ids.Add(await worker.EnrollAsync(uid));
             if (await check() is { } answer) return answer;
-            Assert.True(DateTime.UtcNow < deadline, "the partitions were not shared as expected within 60 s");
+            if (DateTime.UtcNow > deadline)
+            {
+                var active = await Task.WhenAll(Enumerable.Range(0, worker.Partitions)
+                    .Select(p => management.ActiveConsumerConnectionAsync(worker.PartitionQueue("interactive", p))));
+                Assert.Fail($"the partitions were not shared as expected within 60 s; active consumers now: {string.Join(", ", active.Select(a => a ?? "none"))}");
+            }
             await Task.Delay(250);
         }
     }

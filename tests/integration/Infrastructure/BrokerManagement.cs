@@ -54,8 +54,9 @@ public sealed class BrokerManagement : IDisposable
 
     /// <summary>
     /// The client-provided connection name of a single-active-consumer queue's active consumer, or null
-    /// when none is active (GET /api/queues/VHOST/NAME: each consumer's <c>activity_status</c>). Refreshed
-    /// by the statistics collector, so a change shows after a few seconds.
+    /// when none is active (GET /api/queues/VHOST/NAME: each consumer's <c>activity_status</c>, then the
+    /// connection's <c>client_properties</c>). Refreshed by the statistics collector, so a change shows
+    /// after a few seconds.
     /// </summary>
     public async Task<string?> ActiveConsumerConnectionAsync(string queue)
     {
@@ -66,7 +67,13 @@ public sealed class BrokerManagement : IDisposable
             var active = consumer.TryGetProperty("activity_status", out var status) ? status.GetString() == "single_active"
                 : consumer.TryGetProperty("active", out var flag) && flag.ValueKind == JsonValueKind.True;
             if (!active) continue;
-            return consumer.TryGetProperty("channel_details", out var channel) && channel.TryGetProperty("connection_name", out var name) ? name.GetString() : null;
+            if (!consumer.TryGetProperty("channel_details", out var channel) || !channel.TryGetProperty("connection_name", out var name)) return null;
+            using var connection = await _http.GetAsync("connections/" + Uri.EscapeDataString(name.GetString()!));
+            if (!connection.IsSuccessStatusCode) return null; // closed meanwhile
+            using var details = JsonDocument.Parse(await connection.Content.ReadAsStringAsync());
+            return details.RootElement.TryGetProperty("client_properties", out var client) && client.TryGetProperty("connection_name", out var clientName)
+                ? clientName.GetString()
+                : null;
         }
         return null;
     }
