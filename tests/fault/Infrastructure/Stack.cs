@@ -25,6 +25,13 @@ public static class Stack
     /// <summary>Starts broker node <paramref name="node"/> again (it rejoins the cluster with its data).</summary>
     public static Task StartBrokerNodeAsync(int node) => RunAsync("broker-node", "start", Node(node));
 
+    /// <summary>Starts every broker node that is not running (after a test that stopped one, whatever happened).</summary>
+    public static async Task StartBrokerNodesAsync()
+    {
+        for (var node = 2; node <= BrokerNodes; node++) await RunAsync("broker-node", "start", Node(node));
+        await RunAsync("broker-node", "start", Node(1));
+    }
+
     /// <summary>The number of the broker node that leads quorum queue <paramref name="queue"/> (vhost of the stack).</summary>
     public static async Task<int> BrokerLeaderAsync(string queue)
     {

@@ -54,6 +54,19 @@ public sealed class StackEnvironment
         ClientProvidedName = clientName,
     };
 
+    /// <summary>How many broker nodes the stack runs (three under tests/run).</summary>
+    public int BrokerNodes => int.Parse(Find("STACK_RABBITMQ_NODES") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Every broker node's AMQP endpoint, node 1 first (a client given all of them fails over).</summary>
+    public IList<RabbitMQ.Client.AmqpTcpEndpoint> BrokerEndpoints() =>
+        Enumerable.Range(1, BrokerNodes).Select(n => new RabbitMQ.Client.AmqpTcpEndpoint(Get("STACK_RABBITMQ_HOST"),
+            int.Parse(Find($"STACK_RABBITMQ_NODE_{n}_PORT") ?? Get("STACK_RABBITMQ_PORT"), System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+    /// <summary>The worker's <c>RabbitMq:Endpoints</c> for nodes 2 … N (node 1 is its <c>RabbitMq:Uri</c>).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ExtraBrokerEndpointSettings() =>
+        Enumerable.Range(2, Math.Max(0, BrokerNodes - 1)).Select((n, i) =>
+            new KeyValuePair<string, string?>($"RabbitMq:Endpoints:{i}", $"{Get("STACK_RABBITMQ_HOST")}:{Get($"STACK_RABBITMQ_NODE_{n}_PORT")}"));
+
     /// <summary>The text of a file the stack names by variable (a password file, for example), without its line ending.</summary>
     public string ReadFile(string name) => File.ReadAllText(Get(name)).TrimEnd('\r', '\n');
 

@@ -26,6 +26,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
 {
     private readonly StackEnvironment _stack = StackEnvironment.Load();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ResultMessage>> _results = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ResultMessage> _resultsInOrder = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DeliveryNotice>> _notices = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Body, string Code, string Reason)> _deadLetters = new();
     private readonly ConcurrentQueue<(string Body, IReadOnlyDictionary<string, string> Headers)> _deadLetterHeaders = new();
@@ -183,7 +184,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private async Task ObserveCoreAsync()
     {
         var factory = _stack.AdminConnectionFactory("shrtok-test-observer");
-        _admin = await factory.CreateConnectionAsync();
+        // Every node: the observer fails over, as the workers do, when a fault test stops one.
+        _admin = await factory.CreateConnectionAsync(_stack.BrokerEndpoints());
         _observer = await _admin.CreateChannelAsync();
         _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));
         // Declared as the worker declares them (Broker/Topology), so that observing can start
@@ -201,7 +203,11 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         await ConsumeAsync(results, (_, body) =>
         {
             var result = MessageJson.ReadResult(body);
-            if (result.RequestId is { } id) ResultSlot(id).TrySetResult(result);
+            if (result.RequestId is { } id)
+            {
+                ResultSlot(id).TrySetResult(result);
+                _resultsInOrder.Enqueue(result);
+            }
         });
 
         var notices = await DeclareObserverQueueAsync("notices", NoticesExchange);
@@ -335,7 +341,10 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public Task<ResultMessage> ResultAsync(string requestId, TimeSpan? timeout = null) =>
         ResultSlot(requestId).Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
 
-    /// <summary>Results received so far.</summary>
+    /// <summary>Every result received so far, repeats included, in arrival order.</summary>
+    public IReadOnlyList<ResultMessage> AllResults => _resultsInOrder.ToArray();
+
+    /// <summary>Results received so far (the first of each request).</summary>
     public IReadOnlyList<ResultMessage> Results =>
         _results.Values.Where(r => r.Task.IsCompletedSuccessfully).Select(r => r.Task.Result).ToList();
 
