@@ -37,6 +37,9 @@ public static class DefaultNames
     /// <summary>Direct exchange of the delayed-delivery queues.</summary>
     public const string DelayedDeliveryExchange = "shrtok.retry";
 
-    /// <summary>Prefix of the delayed-delivery queues: PREFIX.LANE.MILLISECONDS.</summary>
-    public const string DelayedDeliveryQueuePrefix = "shrtok.retry";
+    /// <summary>
+    /// Prefix of the delayed-delivery queues: PREFIX.LANE.MILLISECONDS, quorum queues that dead-letter
+    /// back into the lane's partitions (the classic <c>shrtok.retry.*</c> ones of before partitions are gone).
+    /// </summary>
+    public const string DelayedDeliveryQueuePrefix = "shrtok.delay";
 }

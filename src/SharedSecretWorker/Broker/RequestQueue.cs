@@ -8,7 +8,7 @@ namespace SharedSecretWorker.Broker;
 /// <param name="Partition">
 /// Its partition number, for a partition queue (single active consumer: the worker processes what it
 /// receives there, if the request's target key belongs there); null for a queue whose requests are only
-/// routed on to their partitions (the unkeyed queue, the legacy lane queue), which any worker consumes.
+/// routed on to their partitions (a lane's queue from before partitioning), which any worker consumes.
 /// </param>
 internal sealed record RequestQueue(Lane Lane, string Name, int? Partition)
 {

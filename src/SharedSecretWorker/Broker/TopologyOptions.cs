@@ -15,9 +15,6 @@ public sealed class TopologyOptions
     /// <summary>Default partitions per lane (docs/operations.md, "Running several workers").</summary>
     public const int DefaultPartitions = 4;
 
-    /// <summary>Default prefix of the delay queues (quorum queues since partitioning; the classic <c>shrtok.retry.*</c> ones are legacy).</summary>
-    public const string DefaultDelayQueuePrefix = "shrtok.delay";
-
     /// <summary>Default fanout exchange on which the workers announce themselves to share the partitions.</summary>
     public const string DefaultPresenceExchange = "shrtok.workers";
 
@@ -25,9 +22,9 @@ public sealed class TopologyOptions
     [Required] public string RequestsExchange { get; set; } = DefaultNames.RequestsExchange;
 
     /// <summary>
-    /// Name of the interactive lane: its partition queues are <c>NAME.0</c> … <c>NAME.(P-1)</c>, requests
-    /// without a usable key wait in <c>NAME.unkeyed</c>, and a queue of this very name is the lane's queue
-    /// from before partitioning, which the worker drains into the partitions if it still exists.
+    /// Name of the interactive lane: its partition queues are <c>NAME.p00</c> … <c>NAME.pNN</c>, and a queue
+    /// of this very name is the lane's queue from before partitioning, which the worker drains into the
+    /// partitions if it still exists.
     /// </summary>
     [Required] public string InteractiveQueue { get; set; } = DefaultNames.InteractiveQueue;
 
@@ -52,11 +49,8 @@ public sealed class TopologyOptions
     /// <summary>Direct exchange of the delay queues.</summary>
     [Required] public string RetryExchange { get; set; } = DefaultNames.DelayedDeliveryExchange;
 
-    /// <summary>Prefix of the legacy classic delay queues (before partitioning): PREFIX.LANE.MILLISECONDS. Only drained.</summary>
-    [Required] public string RetryQueuePrefix { get; set; } = DefaultNames.DelayedDeliveryQueuePrefix;
-
     /// <summary>Prefix of the delay queues: PREFIX.LANE.MILLISECONDS, quorum queues that dead-letter into the lane's partitions.</summary>
-    [Required] public string DelayQueuePrefix { get; set; } = DefaultDelayQueuePrefix;
+    [Required] public string DelayQueuePrefix { get; set; } = DefaultNames.DelayedDeliveryQueuePrefix;
 
     /// <summary>
     /// Partition queues per lane. Every worker of a site must use the same number (the hash ring is the

@@ -127,7 +127,6 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         settings["Topology:DeadLetterExchange"] = prefix + ".dead-letter";
         settings["Topology:DeadLetterQueue"] = prefix + ".dead";
         settings["Topology:RetryExchange"] = prefix + ".retry";
-        settings["Topology:RetryQueuePrefix"] = prefix + ".retry";
         settings["Topology:DelayQueuePrefix"] = prefix + ".delay";
         settings["Topology:PresenceExchange"] = prefix + ".workers";
         settings["Topology:DeliveryLimitQueue"] = prefix + ".delivery-limit";
