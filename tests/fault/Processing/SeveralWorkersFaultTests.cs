@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using SharedSecretWorker.Contracts;
 using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Contracts.Requests;
@@ -15,7 +16,7 @@ namespace SharedSecretWorker.Tests.Fault.Processing;
 /// last notice, in the order a consumer of the notices exchange receives them, opens the token the
 /// directory holds, read as the CA reads it; the only dead letters are the permanent failures.
 /// </summary>
-public sealed class SeveralWorkersFaultTests
+public sealed class SeveralWorkersFaultTests(ITestOutputHelper output)
 {
     private const int Targets = 1240;
     private const int RequestsPerTarget = 4;
@@ -27,7 +28,7 @@ public sealed class SeveralWorkersFaultTests
     [Fact]
     public Task One_worker_killed_and_the_leading_broker_node_stopped_the_last_notice_opens_every_stored_token() => RunAsync(workers: 1);
 
-    private static async Task RunAsync(int workers)
+    private async Task RunAsync(int workers)
     {
         var stack = StackEnvironment.Load();
         Assert.True(stack.BrokerNodes >= 3, "this test needs the three-node broker of tests/run (deploy/local/stack up --broker-nodes 3)");
@@ -86,6 +87,8 @@ public sealed class SeveralWorkersFaultTests
             Assert.True(conflicting.Count == 0, "requests with conflicting results: " + string.Join(", ", conflicting.Take(10)));
 
             Invariant.HoldsForEveryTarget(observer, uids);
+            output.WriteLine($"{workers} worker(s): {ids.Count} requests, {observer.AllResults.Count} results ({observer.AllResults.Count - ids.Count} repeated), " +
+                $"{observer.Notices.Count} notices, {observer.DeadLetters.Count} dead letters; faults after {before} results, node {leader} stopped.");
             var deadLetterCodes = observer.DeadLetters.Select(d => d.Code).Distinct().ToList();
             Assert.True(deadLetterCodes.All(c => c == ErrorCodes.UnknownUid), "dead letters other than unknown-uid: " + string.Join(", ", deadLetterCodes));
             Assert.Equal(UnknownUids, observer.DeadLetters.Count(d => d.Code == ErrorCodes.UnknownUid));
