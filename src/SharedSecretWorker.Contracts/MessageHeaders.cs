@@ -22,6 +22,14 @@ public static class MessageHeaders
     /// <summary>On the worker's copies: the RabbitMQ user that sent the original request.</summary>
     public const string Producer = "x-shrtok-producer";
 
+    /// <summary>
+    /// On the worker's results of completed requests: the SHA-256 (hex) of the request's body. With
+    /// <see cref="Producer"/> and the result's correlation_id (the request id), the other workers of a site
+    /// learn which requests are done, so that a redelivery after a worker's crash is settled as a duplicate
+    /// wherever it lands (docs/operations.md, "Running several workers").
+    /// </summary>
+    public const string RequestSha256 = "x-shrtok-request-sha256";
+
     /// <summary>On dead letters: the stable error code (<see cref="ErrorCodes"/>).</summary>
     public const string ErrorCode = "x-shrtok-error-code";
 

@@ -10,7 +10,7 @@ namespace SharedSecretWorker.Broker;
 /// instead of vanishing. A result is not: a requester that binds no queue does not want it, and the
 /// request's work (the token, its notice) is done.
 /// </summary>
-internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<TopologyOptions> names) : IMessagePublisher
+internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<TopologyOptions> names, BrokerConnection broker) : IMessagePublisher
 {
     private readonly TopologyOptions _names = names.Value;
 
@@ -21,11 +21,18 @@ internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<Topo
             CorrelationId = notice.RequestId,
         }, cancellationToken);
 
-    public Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A completed request's result also tells the other workers that it is done (<see cref="CompletedRequestsFeed"/>):
+    /// its producer and body digest in headers, and the worker's own user_id, which the broker validates,
+    /// so that no one else can make a worker take a request for done.
+    /// </summary>
+    public Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken) =>
         publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
         {
             MessageId = result.RequestId,
             CorrelationId = result.RequestId,
             Mandatory = false,
+            UserId = completed is null ? null : broker.UserName,
+            Headers = completed is null ? null : CompletedRequestsFeed.HeadersOf(completed),
         }, cancellationToken);
 }

@@ -39,6 +39,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _jobs = new();
     private readonly SemaphoreSlim _pausing = new(1, 1);
     private readonly WorkerPresence _presence;
+    private readonly CompletedRequestsFeed _feed;
     private readonly TimeSpan _presenceInterval;
     private ConsumerGroup[] _groups = [];
     private volatile bool _paused;
@@ -46,8 +47,9 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     private string _sharedWith = "";
 
     public MessagePump(BrokerConnection broker, Topology topology, IOptions<WorkerOptions> options, IOptions<TopologyOptions> names, ConcurrencyGate gate,
-        Breakers breakers, IMessageHandler handler, TimeProvider time, ILogger<MessagePump> logger)
+        Breakers breakers, IMessageHandler handler, CompletedRequests completed, TimeProvider time, ILogger<MessagePump> logger)
     {
+        _feed = new CompletedRequestsFeed(names.Value.ResultsExchange, broker, completed);
         _presenceInterval = names.Value.PresenceInterval;
         _presence = new WorkerPresence(topology.PresenceExchange, _presenceInterval, time);
         _broker = broker;
@@ -189,7 +191,12 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
             var preferred = Enumerable.Range(0, _topology.Partitions).Count(p => PartitionShare.Prefers(_presence.Name, others, p));
             BrokerLog.PartitionsShared(_logger, others.Count + 1, _presence.Name, preferred, _topology.Partitions);
         }
-        if (others.Count == 0) return;
+        if (others.Count == 0)
+        {
+            await _feed.StopAsync().ConfigureAwait(false);
+            return;
+        }
+        await _feed.StartAsync(connection, stopping).ConfigureAwait(false);
         foreach (var group in _groups)
         {
             if (group.Partition is not { } partition || PartitionShare.Prefers(_presence.Name, others, partition)) continue;
@@ -321,6 +328,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
 
         foreach (var group in _groups) await group.CloseAsync().ConfigureAwait(false);
         await _presence.DisposeAsync().ConfigureAwait(false);
+        await _feed.DisposeAsync().ConfigureAwait(false);
         BrokerLog.Stopped(_logger);
     }
 

@@ -42,7 +42,7 @@ internal sealed class DeliveryLimitReporter(RequestParser parser, IMessagePublis
         var result = parsed.Succeeded
             ? ResultMessage.Failed(parsed.Request, ErrorCodes.DeliveryLimitReached, reason, attempt, now)
             : ResultMessage.Rejected(parsed.Rejection with { Code = ErrorCodes.DeliveryLimitReached, Message = reason }, now, attempt);
-        await publisher.PublishResultAsync(result, cancellationToken).ConfigureAwait(false);
+        await publisher.PublishResultAsync(result, completed: null, cancellationToken).ConfigureAwait(false);
 
         var kind = result.Kind?.ToWireName() ?? ResultMessage.UnknownKindWord;
         WorkerMetrics.DeadLettered(kind, ErrorCodes.DeliveryLimitReached);

@@ -13,5 +13,8 @@ public interface IMessagePublisher
     Task PublishNoticeAsync(DeliveryNotice notice, CancellationToken cancellationToken);
 
     /// <summary>Publishes a result (docs/messages.md, "Results").</summary>
-    Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken);
+    /// <param name="result">The result.</param>
+    /// <param name="completed">For a completed request, what the other workers' duplicate memory needs; otherwise null.</param>
+    /// <param name="cancellationToken">Cancels waiting for the confirm.</param>
+    Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken);
 }

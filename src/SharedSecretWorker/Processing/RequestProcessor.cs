@@ -137,20 +137,21 @@ internal sealed class RequestProcessor
                 throw new ArgumentOutOfRangeException(nameof(message), match, "Unknown completed-request match.");
         }
 
-        var outcome = await AttemptAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false);
+        var outcome = await AttemptAsync(request, delivery, attempt, new CompletedRequest(producer, request.RequestId, bodyDigest), cancellationToken).ConfigureAwait(false);
         if (outcome.Kind == OutcomeKind.Completed) _completed.Add(producer, request.RequestId, bodyDigest);
         await settle(outcome).ConfigureAwait(false);
         return outcome.StillRunning;
     }
 
-    private async Task<JobOutcome> AttemptAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> AttemptAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CompletedRequest completed,
+        CancellationToken cancellationToken)
     {
         try
         {
             var outcome = request.Kind switch
             {
-                RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false),
-                RequestKind.Clear => await ClearAsync(request, delivery, attempt, cancellationToken).ConfigureAwait(false),
+                RequestKind.Enrollment or RequestKind.Revocation => await IssueAsync(request, delivery, attempt, completed, cancellationToken).ConfigureAwait(false),
+                RequestKind.Clear => await ClearAsync(request, delivery, attempt, completed, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown request kind."),
             };
             return outcome;
@@ -200,7 +201,8 @@ internal sealed class RequestProcessor
         }
     }
 
-    private async Task<JobOutcome> IssueAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> IssueAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CompletedRequest completed,
+        CancellationToken cancellationToken)
     {
         // The parser already refused channels without a recipient certificate (unknown-channel).
         var recipient = request.Delivery!;
@@ -217,7 +219,7 @@ internal sealed class RequestProcessor
             var hold = delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the write; nothing was written.");
             try
             {
-                return await WriteAndNotifyAsync(request, delivery, attempt, passphrase, token, recipient, cancellationToken).ConfigureAwait(false);
+                return await WriteAndNotifyAsync(request, delivery, attempt, completed, passphrase, token, recipient, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -230,8 +232,8 @@ internal sealed class RequestProcessor
         }
     }
 
-    private async Task<JobOutcome> WriteAndNotifyAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, byte[] passphrase, string token,
-        DeliveryTarget recipient, CancellationToken cancellationToken)
+    private async Task<JobOutcome> WriteAndNotifyAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CompletedRequest completed,
+        byte[] passphrase, string token, DeliveryTarget recipient, CancellationToken cancellationToken)
     {
         {
             var write = request.Target switch
@@ -281,7 +283,7 @@ internal sealed class RequestProcessor
             // passphrase is on its way. Publishing both at once was tried (load harness): at most
             // 5% more throughput, within the noise of a saturated machine, and a result could then
             // reach its consumer before its notice, or without it after a crash.
-            await _publisher.PublishResultAsync(ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await _publisher.PublishResultAsync(ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()), completed, cancellationToken).ConfigureAwait(false);
             ProcessingLog.Stored(_logger, request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
             return JobOutcome.Completed(request, write.Dn);
         }
@@ -310,7 +312,8 @@ internal sealed class RequestProcessor
         }
     }
 
-    private async Task<JobOutcome> ClearAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CancellationToken cancellationToken)
+    private async Task<JobOutcome> ClearAsync(WorkRequest request, IDeliveryAcknowledgement delivery, int attempt, CompletedRequest completed,
+        CancellationToken cancellationToken)
     {
         DirectoryWrite write;
         using (delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the clear; nothing was cleared."))
@@ -323,7 +326,7 @@ internal sealed class RequestProcessor
             };
         }
         _breakers.Directory.ReportSuccess();
-        await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), completed, cancellationToken).ConfigureAwait(false);
         ProcessingLog.Cleared(_logger, request.RequestId, write.Dn);
         return JobOutcome.Completed(request, write.Dn);
     }

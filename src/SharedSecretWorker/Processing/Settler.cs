@@ -86,7 +86,7 @@ internal sealed class Settler
         var result = outcome.Request is { } request
             ? ResultMessage.Failed(request, code, reason, attempt, now, outcome.Dn)
             : ResultMessage.Rejected(outcome.Rejection!, now, attempt);
-        await _publisher.PublishResultAsync(result, CancellationToken.None).ConfigureAwait(false);
+        await _publisher.PublishResultAsync(result, completed: null, CancellationToken.None).ConfigureAwait(false);
         await _deadLetters.DeadLetterAsync(message, new DeadLetterReason(code, reason, attempt, _producers.ProducerOf(message))).ConfigureAwait(false);
         ProcessingLog.Failed(_logger, outcome.RequestId ?? "(none)", code, reason);
     }

@@ -95,6 +95,42 @@ public sealed class PartitionTests
         Assert.Empty(worker.DeadLetters);
     }
 
+    [Fact]
+    public async Task A_request_completed_by_one_worker_is_a_duplicate_for_the_worker_that_takes_its_partition_over()
+    {
+        using var directory = new DirectoryProbe();
+        using var management = new BrokerManagement();
+        var uid = directory.CreatePerson();
+        var onePartition = new Dictionary<string, string?>(FastPresence) { ["Topology:Partitions"] = "1" };
+        await using var worker = await WorkerUnderTest.StartAsync(onePartition);
+        var second = worker.Prefix + ".second";
+        await using var peer = await worker.StartPeerAsync(second, onePartition);
+        // Both present (three presence intervals), so each hears the other's completed requests.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var id = "dup-" + Guid.NewGuid().ToString("N");
+        var body = $"{{\"version\":1,\"kind\":\"enrollment\",\"requestId\":\"{id}\",\"uid\":\"{uid}\",\"delivery\":{{\"channel\":\"email\",\"address\":\"{uid}@example.com\"}}}}";
+        await worker.PublishAsync("enrollment", body);
+        Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(id)).Status);
+        var token = Assert.Single(directory.EnrollmentTokens(uid));
+
+        // The worker that did it goes; the other takes the partition over and gets the same request
+        // again, as it would after a kill between the result and the ack.
+        string? active = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); active is null && DateTime.UtcNow < deadline; await Task.Delay(250))
+            active = await management.ActiveConsumerConnectionAsync(worker.PartitionQueue("interactive", 0));
+        if (active == second) await peer.DisposeAsync();
+        else await worker.StopWorkerAsync();
+        await worker.PublishAsync("enrollment", body);
+        var control = await worker.EnrollAsync(directory.CreatePerson());
+        Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(control, TimeSpan.FromSeconds(60))).Status);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Single(worker.NoticesOf(id));
+        Assert.Single(worker.AllResults, r => r.RequestId == id);
+        Assert.Equal(token, Assert.Single(directory.EnrollmentTokens(uid)));
+    }
+
     /// <summary>Enrolls the uids round and round until <paramref name="check"/> gives an answer (at most 60 s).</summary>
     private static async Task<string?[]> WhileEnrollingAsync(WorkerUnderTest worker, List<string> uids, List<string> ids, Func<Task<string?[]?>> check)
     {

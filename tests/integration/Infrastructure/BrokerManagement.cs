@@ -67,7 +67,9 @@ public sealed class BrokerManagement : IDisposable
             var active = consumer.TryGetProperty("activity_status", out var status) ? status.GetString() == "single_active"
                 : consumer.TryGetProperty("active", out var flag) && flag.ValueKind == JsonValueKind.True;
             if (!active) continue;
-            if (!consumer.TryGetProperty("channel_details", out var channel) || !channel.TryGetProperty("connection_name", out var name)) return null;
+            // A channel that closed meanwhile has its details as an empty array.
+            if (!consumer.TryGetProperty("channel_details", out var channel) || channel.ValueKind != JsonValueKind.Object
+                || !channel.TryGetProperty("connection_name", out var name)) return null;
             using var connection = await _http.GetAsync("connections/" + Uri.EscapeDataString(name.GetString()!));
             if (!connection.IsSuccessStatusCode) return null; // closed meanwhile
             using var details = JsonDocument.Parse(await connection.Content.ReadAsStringAsync());

@@ -155,8 +155,12 @@ public sealed class WorkerUnderTest : IAsyncDisposable
 
     private sealed class PeerWorker(IHost host) : IAsyncDisposable
     {
+        private int _disposed;
+
+        /// <summary>Stops the worker; a second call does nothing.</summary>
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             await host.StopAsync();
             host.Dispose();
         }

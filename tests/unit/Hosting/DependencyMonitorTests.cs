@@ -86,7 +86,7 @@ public sealed class DependencyMonitorTests
             new CircuitBreaker("hsm", hsmProbe ?? (_ => Task.CompletedTask), breakerOptions, time, NullLogger.Instance));
         var broker = new BrokerConnection(Options.Create(new RabbitMqOptions { Uri = "amqp://worker@127.0.0.1:1/shrtok" }), NullLogger<BrokerConnection>.Instance);
         var pump = new MessagePump(broker, new Topology(new TopologyOptions(), new RetryOptions()), Options.Create(new WorkerOptions()),
-            Options.Create(new TopologyOptions()), new ConcurrencyGate(4), breakers, new NoHandler(), time, NullLogger<MessagePump>.Instance);
+            Options.Create(new TopologyOptions()), new ConcurrencyGate(4), breakers, new NoHandler(), new CompletedRequests(10), time, NullLogger<MessagePump>.Instance);
         return new WorkerHealth(broker, pump, breakers, new RunningJobs(time), directory, Options.Create(new TelemetryOptions()), new StartedLifetime());
     }
 

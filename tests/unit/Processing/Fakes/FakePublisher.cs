@@ -51,7 +51,7 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
         return Task.CompletedTask;
     }
 
-    public Task PublishResultAsync(ResultMessage result, CancellationToken cancellationToken)
+    public Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken)
     {
         if (TakeFailure(ref _failResults))
         {
