@@ -217,13 +217,19 @@ internal sealed class RequestProcessor
             // holds the delivery. Giving the partition up waits for the hold; a lost channel ends it at
             // once, and then whatever this job wrote is taken back unless its notice went out.
             var hold = delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the write; nothing was written.");
+            var released = true;
             try
             {
                 return await WriteAndNotifyAsync(request, delivery, attempt, completed, passphrase, token, recipient, cancellationToken).ConfigureAwait(false);
             }
+            catch (DirectoryException ex) when (ex.StillRunning is { IsCompleted: false } running)
+            {
+                released = KeepHeldUntil(running, hold);
+                throw;
+            }
             finally
             {
-                hold.Dispose();
+                if (released) hold.Dispose();
             }
         }
         finally
@@ -290,6 +296,19 @@ internal sealed class RequestProcessor
     }
 
     /// <summary>
+    /// An abandoned directory call may still land its modify (<see cref="DirectoryException.StillRunning"/>):
+    /// the ownership stays held until it really ends, so that the worker does not give the partition to
+    /// another worker whose write it could follow (docs/operations.md, "Fencing").
+    /// </summary>
+    /// <returns>False: the hold is released later, by the call's end.</returns>
+    private static bool KeepHeldUntil(Task running, IDisposable hold)
+    {
+        _ = running.ContinueWith(static (_, h) => ((IDisposable)h!).Dispose(), hold, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return false;
+    }
+
+    /// <summary>
     /// Puts back the token <paramref name="write"/> replaced, while and only while the directory still
     /// holds <paramref name="token"/> (one modify: a newer token written meanwhile is never undone).
     /// Best effort: if the directory fails now, the next attempt's write supersedes the token anyway.
@@ -316,7 +335,9 @@ internal sealed class RequestProcessor
         CancellationToken cancellationToken)
     {
         DirectoryWrite write;
-        using (delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the clear; nothing was cleared."))
+        var hold = delivery.TryHold() ?? throw new DeliveryLostException("The delivery was no longer this worker's before the clear; nothing was cleared.");
+        var released = true;
+        try
         {
             write = request.Target switch
             {
@@ -324,6 +345,15 @@ internal sealed class RequestProcessor
                 RequestTarget.Certificate certificate => await _directory.ClearRevocationTokenAsync(certificate.Serial, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
             };
+        }
+        catch (DirectoryException ex) when (ex.StillRunning is { IsCompleted: false } running)
+        {
+            released = KeepHeldUntil(running, hold);
+            throw;
+        }
+        finally
+        {
+            if (released) hold.Dispose();
         }
         _breakers.Directory.ReportSuccess();
         await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), completed, cancellationToken).ConfigureAwait(false);

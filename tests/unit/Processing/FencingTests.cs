@@ -134,4 +134,24 @@ public sealed class FencingTests : IDisposable
         Assert.Equal(0, delivery.HoldsHeld);
         Assert.Equal(1, delivery.Acks);
     }
+
+    [Fact]
+    public async Task A_directory_call_abandoned_after_its_timeout_keeps_the_ownership_held_until_it_really_ends()
+    {
+        // The call may still land its modify: giving the partition up meanwhile would let the next
+        // worker write first and this late modify follow it.
+        var call = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _rig.Directory.FailNext(new SharedSecretWorker.Directory.DirectoryException(SharedSecretWorker.Directory.DirectoryFailure.Unavailable,
+            "did not answer (test)", FakeDirectory.UserDn("jdoe"), 85) { StillRunning = call.Task });
+        var delivery = _rig.NewDelivery();
+
+        await _rig.Start(Deliveries.Enrollment(), delivery);
+
+        Assert.Equal(1, delivery.Acks);
+        Assert.Equal(1, delivery.HoldsHeld);
+        call.SetResult();
+        // The release runs as the call's continuation, on the thread pool.
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); delivery.HoldsHeld != 0 && DateTime.UtcNow < deadline;) await Task.Delay(10);
+        Assert.Equal(0, delivery.HoldsHeld);
+    }
 }
