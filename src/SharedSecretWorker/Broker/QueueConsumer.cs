@@ -22,7 +22,8 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, SharedO
     private IChannel? _channel;
     private string? _tag;
     private readonly List<ChannelAcknowledgement> _deferred = [];
-    private long _lastDelivery = long.MinValue;
+    /// <summary>Environment.TickCount64 of the last delivery; 0 for none since the last cancel.</summary>
+    private long _lastDelivery;
 
     public RequestQueue Queue { get; } = queue;
 
@@ -30,7 +31,11 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, SharedO
     /// True when the queue delivered something within <paramref name="window"/>: on a single-active-consumer
     /// queue the only sign that this worker is the active consumer (RabbitMQ 3.10 does not say).
     /// </summary>
-    public bool DeliveredWithin(TimeSpan window) => Environment.TickCount64 - Interlocked.Read(ref _lastDelivery) <= (long)window.TotalMilliseconds;
+    public bool DeliveredWithin(TimeSpan window)
+    {
+        var last = Interlocked.Read(ref _lastDelivery);
+        return last != 0 && Environment.TickCount64 - last <= (long)window.TotalMilliseconds;
+    }
 
     /// <summary>True while a consumer is registered on an open channel.</summary>
     public bool IsConsuming => _tag is not null && _channel is { IsOpen: true };
@@ -98,6 +103,8 @@ internal sealed class QueueConsumer(RequestQueue queue, ushort prefetch, SharedO
         {
             if (_tag is not { } tag || _channel is not { } channel) return;
             _tag = null;
+            // What it delivered so far says nothing of the registration that comes next.
+            Interlocked.Exchange(ref _lastDelivery, 0);
             try
             {
                 await channel.BasicCancelAsync(tag, noWait: false, cancellationToken).ConfigureAwait(false);
