@@ -13,6 +13,12 @@ DS_CA_BASE="ou=ca,$DS_SUFFIX"
 DS_CERT_REPO_BASE="ou=certificateRepository,$DS_CA_BASE"
 DS_SERVICES_BASE="ou=services,$DS_SUFFIX"
 DS_WORKER_DN="uid=shrtok-worker,$DS_SERVICES_BASE"
+# The token lifecycle watcher's checkpoint (docs/token-lifecycle.md), shared by every worker.
+DS_LIFECYCLE_DN="cn=shrtok-lifecycle,$DS_SERVICES_BASE"
+DS_BACKEND=userroot
+# Dogtag indexes these on a CA's directory (base/ca/database/ds/index.ldif); the watcher's
+# catch-up search filters on them.
+DS_RECORD_INDEXES="dateOfCreate revokedOn"
 DS_GENERATED_USERS=2000
 DS_GENERATED_RECORDS_FIRST=100000
 DS_GENERATED_RECORDS=2000
@@ -271,6 +277,37 @@ ds_ensure_acis() {
     fi
 }
 
+# Adds the equality and presence indexes of DS_RECORD_INDEXES that are missing, and builds them
+# with a reindex task (online), waiting for it to end.
+ds_ensure_indexes() {
+    local a missing=() config="cn=ldbm database,cn=plugins,cn=config"
+    for a in $DS_RECORD_INDEXES; do
+        ds_exists "cn=$a,cn=index,cn=$DS_BACKEND,$config" || missing+=("$a")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    log "directory: indexing ${missing[*]}"
+    for a in "${missing[@]}"; do
+        printf 'dn: cn=%s,cn=index,cn=%s,%s\nobjectClass: top\nobjectClass: nsIndex\ncn: %s\nnsSystemIndex: false\nnsIndexType: eq\nnsIndexType: pres\n\n' \
+            "$a" "$DS_BACKEND" "$config" "$a"
+    done | dm_ldap ldapadd -c >"$DS_PREFIX/index.out" 2>&1 || die "directory: adding indexes failed" "$DS_PREFIX/index.out"
+    local task
+    task="shrtok-reindex-$(date +%s)"
+    {
+        printf 'dn: cn=%s,cn=index,cn=tasks,cn=config\nobjectClass: top\nobjectClass: extensibleObject\ncn: %s\nnsInstance: %s\n' "$task" "$task" "$DS_BACKEND"
+        for a in "${missing[@]}"; do printf 'nsIndexAttribute: %s:eq,pres\n' "$a"; done
+    } | dm_ldap ldapadd >>"$DS_PREFIX/index.out" 2>&1 || die "directory: starting the reindex task failed" "$DS_PREFIX/index.out"
+    local i code
+    for i in $(seq 1 240); do
+        code="$(dm_ldap ldapsearch -LLL -b "cn=$task,cn=index,cn=tasks,cn=config" -s base nsTaskExitCode 2>/dev/null | sed -n 's/^nsTaskExitCode: //p')"
+        if [ -n "$code" ]; then
+            [ "$code" = 0 ] || die "directory: reindex task ended with code $code" "$(ds_log)"
+            return 0
+        fi
+        sleep 0.25
+    done
+    die "directory: reindex task $task did not finish within 60 s" "$(ds_log)"
+}
+
 ds_provision() {
     local t_marker r_marker
     t_marker="uid=user$(printf '%04d' "$DS_GENERATED_USERS"),$DS_PEOPLE_BASE"
@@ -279,13 +316,16 @@ ds_provision() {
     worker_pw="$(secret_file directory-worker.password)"
     local schema
     schema="$(dm_ldap ldapsearch -LLL -o ldif-wrap=no -b cn=schema -s base attributeTypes objectClasses 2>/dev/null || true)"
-    if ! grep -q "NAME 'certificateRecord'" <<<"$schema" || ! grep -q "NAME 'shrTok'" <<<"$schema" \
-        || ! grep -q "NAME 'metaInfo'" <<<"$schema"; then
+    # The certificate record as Dogtag defines it (subjectName, dateOfCreate, revokedOn, ...): an
+    # instance created before the lifecycle watcher has the short class and gets the full one.
+    if ! grep -q "NAME 'certificateRecord'.*subjectName.*revokedOn" <<<"$schema" || ! grep -q "NAME 'shrTok'" <<<"$schema" \
+        || ! grep -q "NAME 'metaInfo'" <<<"$schema" || ! grep -q "NAME 'dateOfCreate'" <<<"$schema"; then
         log "directory: loading schema 60shrtok.ldif"
         dm_ldap ldapmodify -f "$HERE/schema/60shrtok.ldif" >"$DS_PREFIX/schema.out" 2>&1 \
             || die "directory: schema load failed" "$DS_PREFIX/schema.out"
     fi
-    if ! ds_exists "$t_marker" || ! ds_exists "$r_marker" || ! ds_exists "$DS_WORKER_DN"; then
+    ds_ensure_indexes
+    if ! ds_exists "$t_marker" || ! ds_exists "$r_marker" || ! ds_exists "$DS_WORKER_DN" || ! ds_exists "$DS_LIFECYCLE_DN"; then
         log "directory: loading tree and sample data"
         : >"$DS_PREFIX/load.out"
         local f

@@ -99,6 +99,7 @@ write_env() {
         echo "Directory__CaFile=$DS_CA_FILE"
         echo "Directory__PeopleBase=$DS_PEOPLE_BASE"
         echo "Directory__CertificateRepositoryBase=$DS_CERT_REPO_BASE"
+        echo "Lifecycle__CheckpointEntry=$DS_LIFECYCLE_DN"
         echo "Token__KeyWrap=Pkcs1"
         echo "Token__IssuanceProtectionCertificateFile=$PKI/issuance-protection.crt"
         echo "Hsm__Library=$HSM_LIBRARY"
