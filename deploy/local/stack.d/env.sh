@@ -69,6 +69,7 @@ write_env() {
         echo "STACK_LDAP_WORKER_PASSWORD_FILE=$(q "$SECRETS/directory-worker.password")"
         echo "STACK_PEOPLE_BASE=$DS_PEOPLE_BASE"
         echo "STACK_CERT_REPOSITORY_BASE=$DS_CERT_REPO_BASE"
+        echo "STACK_LIFECYCLE_CHECKPOINT_ENTRY=$DS_LIFECYCLE_DN"
         echo "STACK_SOFTHSM2_CONF=$(q "$HSM_CONF")"
         echo "STACK_HSM_LIBRARY=$HSM_LIBRARY"
         echo "STACK_HSM_TOKEN_LABEL=$HSM_TOKEN_LABEL"

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace SharedSecretWorker.Contracts.Messages;
 
-/// <summary>JSON (UTF-8, <c>application/json</c>) of results and delivery notices, both ways.</summary>
+/// <summary>JSON (UTF-8, <c>application/json</c>) of results, delivery notices and consumed-token events, both ways.</summary>
 public static class MessageJson
 {
     /// <summary>AMQP <c>content_type</c> of every message the worker publishes (docs/messages.md).</summary>
@@ -29,6 +29,16 @@ public static class MessageJson
     /// <summary>The notice as UTF-8 JSON.</summary>
     public static byte[] ToUtf8(DeliveryNotice notice) =>
         JsonSerializer.SerializeToUtf8Bytes(notice ?? throw new ArgumentNullException(nameof(notice)), Context.DeliveryNotice);
+
+    /// <summary>The consumed-token event as UTF-8 JSON.</summary>
+    public static byte[] ToUtf8(TokenConsumedEvent consumed) =>
+        JsonSerializer.SerializeToUtf8Bytes(consumed ?? throw new ArgumentNullException(nameof(consumed)), Context.TokenConsumedEvent);
+
+    /// <summary>Reads a consumed-token event (routing key <c>KIND.consumed</c>). Unknown members are ignored.</summary>
+    /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>
+    public static TokenConsumedEvent ReadConsumed(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, Context.TokenConsumedEvent)
+            ?? throw new JsonException("The event is JSON null, not an object.");
 
     /// <summary>Reads a result. Unknown members are ignored (newer workers may add some).</summary>
     /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>

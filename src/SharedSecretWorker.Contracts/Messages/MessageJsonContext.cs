@@ -15,4 +15,5 @@ namespace SharedSecretWorker.Contracts.Messages;
     Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(ResultMessage))]
 [JsonSerializable(typeof(DeliveryNotice))]
+[JsonSerializable(typeof(TokenConsumedEvent))]
 public sealed partial class MessageJsonContext : JsonSerializerContext;

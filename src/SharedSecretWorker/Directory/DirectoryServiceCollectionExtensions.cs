@@ -10,7 +10,8 @@ public static class DirectoryServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <see cref="DirectoryOptions"/> to the <c>Directory</c> section, validates it at start-up,
-    /// and registers <see cref="IDirectoryStore"/> as a singleton (the container disposes its pool).
+    /// and registers <see cref="IDirectoryStore"/> as a singleton (the container disposes its pool), and
+    /// <see cref="ITokenLifecycleDirectory"/>, the token lifecycle's watch and exact-value deletes.
     /// </summary>
     public static IServiceCollection AddDirectoryStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,6 +21,8 @@ public static class DirectoryServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<DirectoryOptions>, DirectoryOptionsValidator>();
         services.AddSingleton<LdapDirectoryStore>();
         services.AddSingleton<IDirectoryStore>(provider => provider.GetRequiredService<LdapDirectoryStore>());
+        // The token lifecycle's side (docs/token-lifecycle.md): its own connections, made only when used.
+        services.AddSingleton<ITokenLifecycleDirectory, LdapTokenLifecycleDirectory>();
         return services;
     }
 }

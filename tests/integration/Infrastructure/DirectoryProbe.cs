@@ -36,15 +36,81 @@ public sealed class DirectoryProbe : IDisposable
     }
 
     /// <summary>Creates a certificate record with a fresh serial and the metaInfo a CA writes; returns the decimal serial.</summary>
-    public string CreateCertificateRecord()
+    public string CreateCertificateRecord() => IssueCertificate(subjectDn: null, "caFullCMCUserCert");
+
+    /// <summary>
+    /// Adds a certificate record the way Dogtag's CA does when it issues a certificate
+    /// (CertificateRepository.addCertificateRecord): <c>cn</c> the decimal serial, <c>serialno</c> in
+    /// Dogtag's sortable form (two-digit length, then the digits), <c>certStatus: VALID</c>, the
+    /// dates as Dogtag writes them (<c>yyyyMMddHHmmss'Z'</c>, Directory String), <c>subjectName</c> as
+    /// its X500Name prints the subject: for a shared-token enrollment the user's entry DN, with
+    /// upper-case attribute names (<c>UID=jdoe,OU=people,DC=example,DC=com</c>), and the request and
+    /// profile in metaInfo. Returns the decimal serial.
+    /// </summary>
+    /// <param name="subjectDn">The certificate's subject (the user's entry DN), or null for a record whose subject is no entry.</param>
+    /// <param name="profileId">The profile the CA used.</param>
+    public string IssueCertificate(string? subjectDn, string profileId = "caFullCMCSharedTokenCert")
     {
         var serial = (900_000_000L + Random.Shared.NextInt64(1, 99_999_999)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var now = DateTimeOffset.UtcNow;
+        var subject = subjectDn is null ? $"CN=Test Certificate {serial},O=Example" : AsX500Name(subjectDn);
         _connection.SendRequest(new AddRequest($"cn={serial},{CertificateRepositoryBase}",
             new DirectoryAttribute("objectClass", "top", "certificateRecord"), new DirectoryAttribute("cn", serial),
-            new DirectoryAttribute("serialno", serial), new DirectoryAttribute("certStatus", "VALID"),
-            new DirectoryAttribute("metaInfo", $"requestId:{serial}", "profileId:caFullCMCUserCert")));
+            new DirectoryAttribute("serialno", DogtagSerial(serial)), new DirectoryAttribute("certStatus", "VALID"),
+            new DirectoryAttribute("autoRenew", "ENABLED"), new DirectoryAttribute("issuedBy", "system"),
+            new DirectoryAttribute("subjectName", subject), new DirectoryAttribute("issuerName", "CN=CA Signing Certificate,O=EXAMPLE"),
+            new DirectoryAttribute("dateOfCreate", DogtagDate(now)), new DirectoryAttribute("dateOfModify", DogtagDate(now)),
+            new DirectoryAttribute("notBefore", DogtagDate(now)), new DirectoryAttribute("notAfter", DogtagDate(now.AddYears(1))),
+            new DirectoryAttribute("metaInfo", $"requestId:{serial}", $"profileId:{profileId}")));
         return serial;
     }
+
+    /// <summary>
+    /// Revokes a record the way the CA does (CertificateRepository.markAsRevoked): one modify setting
+    /// <c>certStatus: REVOKED</c>, <c>revokedOn</c>, <c>revokedBy</c>, <c>revInfo</c> and <c>dateOfModify</c>;
+    /// <c>metaInfo</c> is left as it is.
+    /// </summary>
+    public void RevokeCertificate(string decimalSerial)
+    {
+        var now = DogtagDate(DateTimeOffset.UtcNow);
+        var request = new ModifyRequest($"cn={decimalSerial},{CertificateRepositoryBase}");
+        request.Modifications.Add(Replace("certStatus", "REVOKED"));
+        request.Modifications.Add(Replace("revokedOn", now));
+        request.Modifications.Add(Replace("revokedBy", "system"));
+        request.Modifications.Add(Replace("revInfo", "0;CRLReasonExtension=1"));
+        request.Modifications.Add(Replace("dateOfModify", now));
+        _connection.SendRequest(request);
+    }
+
+    /// <summary>Adds a metaInfo value to a record, as another party might (as Directory Manager).</summary>
+    public void AddMetaInfo(string decimalSerial, string value) =>
+        _connection.SendRequest(new ModifyRequest($"cn={decimalSerial},{CertificateRepositoryBase}", DirectoryAttributeOperation.Add, "metaInfo", value));
+
+    /// <summary>Deletes a certificate record (tests clean up after themselves).</summary>
+    public void DeleteCertificateRecord(string decimalSerial) =>
+        _connection.SendRequest(new DeleteRequest($"cn={decimalSerial},{CertificateRepositoryBase}"));
+
+    /// <summary>The user entry's DN for <paramref name="uid"/> (as created by <see cref="CreatePerson"/>).</summary>
+    public string PersonDn(string uid) => $"uid={uid},{PeopleBase}";
+
+    private static DirectoryAttributeModification Replace(string attribute, string value)
+    {
+        var modification = new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Replace };
+        modification.Add(value);
+        return modification;
+    }
+
+    /// <summary>Dogtag's DateMapper form: <c>yyyyMMddHHmmss'Z'</c>.</summary>
+    public static string DogtagDate(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyyMMddHHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Dogtag's BigIntegerMapper form: the number of digits (two digits below ten) and then the digits.</summary>
+    public static string DogtagSerial(string decimalSerial) =>
+        (decimalSerial.Length < 10 ? "0" : "") + decimalSerial.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + decimalSerial;
+
+    /// <summary>An LDAP DN as Dogtag's X500Name prints it: the attribute names upper case, no spaces.</summary>
+    public static string AsX500Name(string dn) =>
+        string.Join(",", dn.Split(',').Select(rdn => rdn.Split('=', 2) is [var type, var value] ? type.Trim().ToUpperInvariant() + "=" + value.Trim() : rdn));
 
     /// <summary>The shrTok values of the first entry with this uid, as the CA searches.</summary>
     public IReadOnlyList<string> EnrollmentTokens(string uid)

@@ -43,6 +43,12 @@ public sealed class StackEnvironment
     /// <summary>The worker's configuration for the stack (worker.env) as KEY=VALUE pairs.</summary>
     public IReadOnlyDictionary<string, string> WorkerEnvironment() => ParseFile(Path.Combine(StateDirectory, "worker.env"));
 
+    /// <summary>
+    /// The token lifecycle's checkpoint entry (the stack's <c>Lifecycle__CheckpointEntry</c>); a stack
+    /// whose environment files predate the lifecycle has the entry at the same place.
+    /// </summary>
+    public string LifecycleCheckpointEntry => Find("STACK_LIFECYCLE_CHECKPOINT_ENTRY") ?? $"cn=shrtok-lifecycle,ou=services,{Get("STACK_LDAP_SUFFIX")}";
+
     /// <summary>A RabbitMQ.Client factory for the stack's admin user (tests observe and publish as it).</summary>
     public RabbitMQ.Client.ConnectionFactory AdminConnectionFactory(string clientName) => new()
     {
