@@ -9,7 +9,7 @@ namespace SharedSecretWorker.Directory;
 /// <param name="Serial">The decimal serial: the record's <c>cn</c>.</param>
 /// <param name="SubjectName">The certificate's subject DN as the CA wrote it (for a shared-token enrollment: the user's entry DN).</param>
 /// <param name="CreatedAt">The record's <c>createTimestamp</c>: when the directory added it, in the directory's clock.</param>
-/// <param name="DateOfCreate">The CA's <c>dateOfCreate</c>, as written (<c>yyyyMMddHHmmss'Z'</c> in the CA's clock).</param>
+/// <param name="DateOfCreate">The CA's <c>dateOfCreate</c> (written <c>yyyyMMddHHmmss'Z'</c> in the CA's clock), parsed.</param>
 /// <param name="CertStatus">The CA's <c>certStatus</c> (VALID, REVOKED, ...).</param>
 /// <param name="RevokedOn">The CA's <c>revokedOn</c>, parsed, when set.</param>
 /// <param name="RevocationTokenValues">The record's <c>metaInfo</c> values that hold a revocation token (<c>revShrTok:&lt;token&gt;</c>), exactly as stored.</param>
@@ -18,7 +18,7 @@ public sealed record CertificateRecord(
     string? Serial,
     string? SubjectName,
     DateTimeOffset? CreatedAt,
-    string? DateOfCreate,
+    DateTimeOffset? DateOfCreate,
     string? CertStatus,
     DateTimeOffset? RevokedOn,
     IReadOnlyList<string> RevocationTokenValues)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using SharedSecretWorker.Broker;
 using SharedSecretWorker.Delivery;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Lifecycle;
 using SharedSecretWorker.Processing;
 using SharedSecretWorker.Tokens;
 
@@ -39,7 +40,8 @@ public static class WorkerHost
     /// <summary>
     /// Every module of the worker, each through its own AddXxx (options, validator, services);
     /// options are validated when the host starts. Order matters only for hosted services, which
-    /// start in registration order: telemetry and health first, the message pump last.
+    /// start in registration order: telemetry and health first, then the message pump, then the token
+    /// lifecycle's watcher.
     /// </summary>
     public static void AddWorker(IServiceCollection services, IConfiguration configuration)
     {
@@ -52,5 +54,8 @@ public static class WorkerHost
         services.AddProcessing(configuration);
         services.AddHostedService<StartupCheck>();
         services.AddBroker(configuration);
+        // The token lifecycle publishes through the broker adapter's confirmed publisher.
+        services.TryAddSingleton<ITokenEventPublisher, BrokerTokenEventPublisher>();
+        services.AddLifecycle(configuration);
     }
 }

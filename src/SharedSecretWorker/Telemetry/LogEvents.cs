@@ -60,6 +60,18 @@ public static class LogEvents
     public const int DirectoryRacingValuesRemoved = 3104;
     public const int DirectoryPoolRecycled = 3105;
 
+    // 5xxx: token lifecycle (docs/token-lifecycle.md)
+    public const int LifecycleWatching = 5000;
+    public const int LifecycleWatchInterrupted = 5001;
+    public const int TokenConsumed = 5002;
+    public const int TokenKept = 5003;
+    public const int TokenConsumptionUndecided = 5004;
+    public const int TokenAlreadyRemoved = 5005;
+    public const int LifecycleCheckpointFailed = 5006;
+    public const int ConsumedEventNotPublished = 5007;
+    public const int LifecycleChangeFailed = 5008;
+    public const int ConsumedEventLost = 5009;
+
     // 4xxx: operations (telemetry, health, systemd)
     public const int TelemetryEndpoint = 4000;
     public const int HealthCheckFailed = 4001;

@@ -12,6 +12,7 @@ namespace SharedSecretWorker.Tests.Integration.Directory;
 /// by date, exact-value deletes remove only the value named, and the checkpoint only moves forward.
 /// Other tests add records at the same time: every assertion picks its own record by DN.
 /// </summary>
+[Collection(SharedSecretWorker.Tests.Integration.Lifecycle.TokenLifecycleCollection.Name)]
 public sealed class CertificateRecordWatchTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);

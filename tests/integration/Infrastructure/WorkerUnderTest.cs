@@ -32,6 +32,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private readonly ConcurrentQueue<(string Body, IReadOnlyDictionary<string, string> Headers)> _deadLetterHeaders = new();
     private readonly ConcurrentQueue<DeliveryNotice> _noticesInOrder = new();
     private readonly ConcurrentQueue<ObservedDeadLetter> _deadLetterCopies = new();
+    private readonly ConcurrentQueue<(TokenConsumedEvent Event, IReadOnlyBasicProperties Properties)> _consumed = new();
     private IHost? _host;
     private IConnection? _admin;
     private IChannel? _observer;
@@ -103,6 +104,9 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         // unless a test sets Security keys of its own (ProducerAllowListTests, ForgedHeaderTests).
         foreach (var key in settings.Keys.Where(k => k.StartsWith("Security:", StringComparison.OrdinalIgnoreCase)).ToList()) settings.Remove(key);
         settings["Security:AllowAnyProducer"] = "true";
+        // Every worker of every test would watch the one directory and race for each used token:
+        // the token lifecycle's tests turn it on for their own worker.
+        settings["Lifecycle:Enabled"] = "false";
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }
@@ -203,8 +207,13 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         // Durable named queues, not exclusive ones: results and notices published while the broker
         // restarts (fault tests) must still reach the observer when its connection recovers.
         var results = await DeclareObserverQueueAsync("results", ResultsExchange);
-        await ConsumeAsync(results, (_, body) =>
+        await ConsumeAsync(results, (properties, body, routingKey) =>
         {
+            if (routingKey.EndsWith("." + TokenConsumedEvent.RoutingKeyWord, StringComparison.Ordinal))
+            {
+                _consumed.Enqueue((MessageJson.ReadConsumed(body), properties));
+                return;
+            }
             var result = MessageJson.ReadResult(body);
             if (result.RequestId is { } id)
             {
@@ -239,12 +248,15 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         return queue;
     }
 
-    private async Task ConsumeAsync(string queue, Action<IReadOnlyBasicProperties, byte[]> handle)
+    private Task ConsumeAsync(string queue, Action<IReadOnlyBasicProperties, byte[]> handle) =>
+        ConsumeAsync(queue, (properties, body, _) => handle(properties, body));
+
+    private async Task ConsumeAsync(string queue, Action<IReadOnlyBasicProperties, byte[], string> handle)
     {
         var consumer = new AsyncEventingBasicConsumer(_observer!);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            handle(delivery.BasicProperties, delivery.Body.ToArray());
+            handle(delivery.BasicProperties, delivery.Body.ToArray(), delivery.RoutingKey);
             return Task.CompletedTask;
         };
         await _observer!.BasicConsumeAsync(queue, autoAck: true, consumer);
@@ -351,6 +363,22 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public IReadOnlyList<ResultMessage> Results =>
         _results.Values.Where(r => r.Task.IsCompletedSuccessfully).Select(r => r.Task.Result).ToList();
 
+    /// <summary>Every <c>KIND.consumed</c> event received so far, repeats included, in arrival order.</summary>
+    public IReadOnlyList<TokenConsumedEvent> ConsumedEvents => _consumed.Select(c => c.Event).ToList();
+
+    /// <summary>Waits for a <c>KIND.consumed</c> event matching <paramref name="match"/>; returns it with its AMQP properties.</summary>
+    public async Task<(TokenConsumedEvent Event, IReadOnlyBasicProperties Properties)> ConsumedAsync(Func<TokenConsumedEvent, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var consumed in _consumed)
+                if (match(consumed.Event)) return consumed;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no matching consumed event");
+    }
+
     /// <summary>Every notice received so far, in arrival order (one consumer: the broker's order).</summary>
     public IReadOnlyList<DeliveryNotice> Notices => _noticesInOrder.ToArray();
 
@@ -397,6 +425,19 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     {
         using var decryptor = SharedTokenDecryptor.FromKeyFile(_stack.Get("STACK_ISSUANCE_PROTECTION_KEY"), wrap);
         return decryptor.DecryptToString(token);
+    }
+
+    /// <summary>Starts the worker again after <see cref="StopWorkerAsync"/>, with the same topology and <paramref name="overrides"/>.</summary>
+    public async Task RestartWorkerAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? logging = null)
+    {
+        if (_host is not null) throw new InvalidOperationException("The worker is running.");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(Configuration(overrides ?? new Dictionary<string, string?>()));
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        WorkerHost.AddWorker(builder.Services, builder.Configuration);
+        _host = builder.Build();
+        await _host.StartAsync();
     }
 
     /// <summary>Stops the worker but keeps its topology and the observing side: requests published now stay queued.</summary>

@@ -179,7 +179,7 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
         entry.First("cn"),
         entry.First("subjectName"),
         GeneralizedTime.Parse(entry.First("createTimestamp")),
-        entry.First(DateOfCreate),
+        GeneralizedTime.Parse(entry.First(DateOfCreate)),
         entry.First("certStatus"),
         GeneralizedTime.Parse(entry.First(RevokedOn)),
         RevocationTokenValues.Select(entry.Values(RevocationTokenValues.MetaInfoAttribute)).Select(v => System.Text.Encoding.UTF8.GetString(v)).ToList());

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Lifecycle;
+
+namespace SharedSecretWorker.Broker;
+
+/// <summary>
+/// Publishes the token lifecycle's events on the results exchange (docs/messages.md, "Consumed
+/// tokens"), confirmed by the broker. Not mandatory, like results: a requester that binds no queue
+/// does not want them. With the worker's own user_id, which the broker validates, so that no one
+/// else can report a token consumed; the message id is the same for every repeat of one event.
+/// </summary>
+internal sealed class BrokerTokenEventPublisher(IPublisher publisher, IOptions<TopologyOptions> names, BrokerConnection broker) : ITokenEventPublisher
+{
+    private readonly TopologyOptions _names = names.Value;
+
+    public async Task PublishConsumedAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumed);
+        // The connection's user is known once connected; the publisher connects the same way.
+        await broker.GetAsync(cancellationToken).ConfigureAwait(false);
+        await publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, consumed.RoutingKey(), MessageJson.ToUtf8(consumed))
+        {
+            MessageId = consumed.MessageId(),
+            Type = consumed.RoutingKey(),
+            Mandatory = false,
+            UserId = broker.UserName,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,14 @@
+using SharedSecretWorker.Contracts.Messages;
+
+namespace SharedSecretWorker.Lifecycle;
+
+/// <summary>
+/// Publishes what the token lifecycle reports (docs/messages.md, "Consumed tokens"). A call returns
+/// only once the broker confirmed the message (publisher confirms) and throws otherwise; the broker
+/// adapter implements it.
+/// </summary>
+public interface ITokenEventPublisher
+{
+    /// <summary>Publishes <paramref name="consumed"/> on the results exchange with routing key <c>KIND.consumed</c>.</summary>
+    Task PublishConsumedAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken);
+}
