@@ -81,7 +81,18 @@ public sealed class ArchitectureTests
             .Check(Daemon);
 
     [Theory]
+    [InlineData("RabbitMQ.Client")]
+    [InlineData("System.DirectoryServices.Protocols")]
+    [InlineData("Net.Pkcs11Interop")]
+    public void The_token_lifecycle_references_no_broker_directory_or_hsm_type(string library) =>
+        Types().That().ResideInNamespaceMatching(Root + @"\.Lifecycle(\..*)?")
+            .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(System.Text.RegularExpressions.Regex.Escape(library) + @"(\..*)?")
+            .Because("the lifecycle's decisions are unit-tested with fakes; the LDAP and broker adapters sit at the edges")
+            .Check(Daemon);
+
+    [Theory]
     [InlineData("Processing")]
+    [InlineData("Lifecycle")]
     [InlineData("Directory")]
     [InlineData("Tokens")]
     [InlineData("Delivery")]
@@ -98,7 +109,7 @@ public sealed class ArchitectureTests
     public void Shared_folders_depend_on_no_domain_folder(string folder) =>
         Types().That().ResideInNamespaceMatching(Root + @"\." + folder + @"(\..*)?")
             .Should().NotDependOnAnyTypesThat()
-            .ResideInNamespaceMatching(Root + @"\.(Broker|Processing|Directory|Tokens|Delivery|Hosting)(\..*)?")
+            .ResideInNamespaceMatching(Root + @"\.(Broker|Processing|Lifecycle|Directory|Tokens|Delivery|Hosting)(\..*)?")
             .Check(Daemon);
 
     [Theory]
@@ -108,6 +119,16 @@ public sealed class ArchitectureTests
     public void Adapters_do_not_call_processing(string folder) =>
         Types().That().ResideInNamespaceMatching(Root + @"\." + folder + @"(\..*)?")
             .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(Root + @"\.Processing(\..*)?")
+            .Check(Daemon);
+
+    [Theory]
+    [InlineData("Directory")]
+    [InlineData("Tokens")]
+    [InlineData("Delivery")]
+    [InlineData("Processing")]
+    public void Nothing_below_the_lifecycle_calls_it(string folder) =>
+        Types().That().ResideInNamespaceMatching(Root + @"\." + folder + @"(\..*)?")
+            .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(Root + @"\.Lifecycle(\..*)?")
             .Check(Daemon);
 
     [Fact]

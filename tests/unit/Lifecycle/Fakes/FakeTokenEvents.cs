@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Lifecycle;
+
+namespace SharedSecretWorker.Tests.Unit.Lifecycle.Fakes;
+
+/// <summary>Keeps every event published; fails the next calls on demand, as an unavailable broker would.</summary>
+internal sealed class FakeTokenEvents : ITokenEventPublisher
+{
+    private readonly ConcurrentQueue<TokenConsumedEvent> _published = new();
+    private int _failures;
+
+    public IReadOnlyList<TokenConsumedEvent> Published => [.. _published];
+
+    public int Attempts;
+
+    public void FailNext(int times) => _failures = times;
+
+    public Task PublishConsumedAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Interlocked.Increment(ref Attempts);
+        if (Interlocked.Decrement(ref _failures) >= 0) throw new InvalidOperationException("The broker did not confirm the message (test).");
+        _published.Enqueue(consumed);
+        return Task.CompletedTask;
+    }
+}
