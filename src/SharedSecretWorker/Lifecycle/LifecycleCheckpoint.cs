@@ -20,6 +20,9 @@ internal sealed class LifecycleCheckpoint
     private DateTimeOffset? _reached;
     private DateTimeOffset? _saved;
 
+    /// <summary>The entry failed for good (missing, not readable or writable): not written again until a resume reads it.</summary>
+    private bool _entryFailed;
+
     public LifecycleCheckpoint(ITokenLifecycleDirectory directory, IOptions<LifecycleOptions> options, TimeProvider time, ILogger<LifecycleCheckpoint> logger)
     {
         _directory = directory;
@@ -43,9 +46,11 @@ internal sealed class LifecycleCheckpoint
             try
             {
                 stored = await _directory.ReadCheckpointAsync(entry, cancellationToken).ConfigureAwait(false);
+                _entryFailed = false;
             }
             catch (DirectoryException e) when (!e.IsTransient)
             {
+                _entryFailed = true;
                 LifecycleLog.CheckpointFailed(_logger, entry, "read", e.Message);
             }
         }
@@ -56,10 +61,14 @@ internal sealed class LifecycleCheckpoint
     /// <summary>Every change before <paramref name="checkpoint"/> has been handled (a later time only moves it forward).</summary>
     public void Reach(DateTimeOffset checkpoint) => _reached = Later(_reached, checkpoint);
 
-    /// <summary>Writes the reached checkpoint to the entry when it moved since the last write; a failure is logged, not thrown.</summary>
+    /// <summary>
+    /// Writes the reached checkpoint to the entry when it moved since the last write; a failure is
+    /// logged, not thrown. After a failure that waiting cannot cure (the entry is missing, or the bind
+    /// may not write it) nothing more is written, and logged, until the next watch reads the entry again.
+    /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
-        if (Entry is not { } entry || _reached is not { } reached || (_saved is { } saved && saved >= reached)) return;
+        if (Entry is not { } entry || _entryFailed || _reached is not { } reached || (_saved is { } saved && saved >= reached)) return;
         try
         {
             await _directory.AdvanceCheckpointAsync(entry, reached, cancellationToken).ConfigureAwait(false);
@@ -67,6 +76,7 @@ internal sealed class LifecycleCheckpoint
         }
         catch (DirectoryException e)
         {
+            _entryFailed = !e.IsTransient;
             LifecycleLog.CheckpointFailed(_logger, entry, "written", e.Message);
         }
     }

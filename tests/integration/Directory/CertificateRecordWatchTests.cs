@@ -67,6 +67,59 @@ public sealed class CertificateRecordWatchTests : IDisposable
         await watch.ProbeAsync(CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData("STACK_LDAPS_URL", false)]
+    [InlineData("STACK_LDAP_STARTTLS_URL", true)]
+    public async Task The_watch_connection_speaks_TLS_with_the_directorys_CA_and_refuses_another(string url, bool startTls)
+    {
+        var options = _bed.WorkerOptions();
+        options.Url = _bed.Stack.Get(url);
+        options.StartTls = startTls;
+        options.CaFile = _bed.Stack.Get("STACK_LDAP_CA_FILE");
+        using (var directory = new LdapTokenLifecycleDirectory(Options.Create(options), NullLogger<LdapTokenLifecycleDirectory>.Instance))
+        {
+            var uid = _probe.CreatePerson();
+            await using var watch = await directory.WatchAsync(_probe.CertificateRepositoryBase, CancellationToken.None);
+            var serial = _probe.IssueCertificate(_probe.PersonDn(uid));
+            await ChangeOfAsync(watch, RecordDn(serial), CertificateRecordChangeKind.Added);
+        }
+
+        // A CA that did not sign the directory's certificate: the TLS handshake fails, naming the setting.
+        options.CaFile = _bed.Stack.Get("STACK_RABBITMQ_CA_FILE");
+        using var untrusting = new LdapTokenLifecycleDirectory(Options.Create(options), NullLogger<LdapTokenLifecycleDirectory>.Instance);
+        var refused = await Assert.ThrowsAsync<DirectoryException>(() => untrusting.WatchAsync(_probe.CertificateRepositoryBase, CancellationToken.None));
+        Assert.Equal(DirectoryFailure.Unavailable, refused.Kind);
+        Assert.Contains("Directory:CaFile", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_or_a_base_that_does_not_exist_is_reported_as_such()
+    {
+        var options = _bed.WorkerOptions();
+        var wrong = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(wrong, "not-the-password");
+            options.BindPasswordFile = wrong;
+            using var directory = new LdapTokenLifecycleDirectory(Options.Create(options), NullLogger<LdapTokenLifecycleDirectory>.Instance);
+            var refused = await Assert.ThrowsAsync<DirectoryException>(() => directory.WatchAsync(_probe.CertificateRepositoryBase, CancellationToken.None));
+            Assert.Equal(DirectoryFailure.AuthenticationFailed, refused.Kind);
+            Assert.Equal(49, refused.LdapResultCode);
+        }
+        finally
+        {
+            File.Delete(wrong);
+        }
+
+        var missing = await Assert.ThrowsAsync<DirectoryException>(async () =>
+        {
+            await using var watch = await _directory.WatchAsync("ou=nothing-here," + _probe.CertificateRepositoryBase, CancellationToken.None);
+        });
+        // 389 DS does not tell the worker's bind that the base is missing: it ends the search at once.
+        Assert.True(missing.Kind == DirectoryFailure.Misconfigured, missing.Message);
+        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_catch_up_search_finds_records_created_or_revoked_since_a_time_over_several_pages()
     {

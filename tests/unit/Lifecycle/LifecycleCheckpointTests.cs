@@ -70,9 +70,41 @@ public sealed class LifecycleCheckpointTests
         checkpoint.Reach(_time.GetUtcNow());
 
         Assert.Equal(_time.GetUtcNow().AddMinutes(-5), await checkpoint.ResumeFromAsync(CancellationToken.None));
+        checkpoint.Reach(_time.GetUtcNow().AddMinutes(1));
         await checkpoint.SaveAsync(CancellationToken.None);
 
-        Assert.Equal(2, _log.Of(LogEvents.LifecycleCheckpointFailed).Count());
+        Assert.Single(_log.Of(LogEvents.LifecycleCheckpointFailed)); // not again at every checkpoint
+        Assert.Equal(0, _directory.CheckpointWrites);
+    }
+
+    [Fact]
+    public async Task An_entry_the_bind_may_not_write_is_logged_once_until_the_next_watch()
+    {
+        var checkpoint = Checkpoint();
+        await checkpoint.ResumeFromAsync(CancellationToken.None);
+        _directory.CheckpointFailure = new DirectoryException(DirectoryFailure.Forbidden, "insufficient access (test)");
+        checkpoint.Reach(_time.GetUtcNow());
+        await checkpoint.SaveAsync(CancellationToken.None);
+        checkpoint.Reach(_time.GetUtcNow().AddMinutes(1));
+        await checkpoint.SaveAsync(CancellationToken.None);
+        Assert.Single(_log.Of(LogEvents.LifecycleCheckpointFailed));
+
+        _directory.CheckpointFailure = null;
+        await checkpoint.ResumeFromAsync(CancellationToken.None);
+        await checkpoint.SaveAsync(CancellationToken.None);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(1), _directory.Checkpoint);
+    }
+
+    [Fact]
+    public async Task A_transient_write_failure_is_tried_again_at_the_next_checkpoint()
+    {
+        var checkpoint = Checkpoint();
+        _directory.CheckpointFailure = new DirectoryException(DirectoryFailure.Unavailable, "down");
+        checkpoint.Reach(_time.GetUtcNow());
+        await checkpoint.SaveAsync(CancellationToken.None);
+        _directory.CheckpointFailure = null;
+        await checkpoint.SaveAsync(CancellationToken.None);
+        Assert.Equal(_time.GetUtcNow(), _directory.Checkpoint);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
     public async IAsyncEnumerable<CertificateRecord> FindChangedSinceAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filter = ChangedSince(since);
-        var what = $"Searching certificate records changed since {GeneralizedTime.FormatDogtag(since)} under '{_base}'";
+        var what = $"Searching certificate records changed since {GeneralizedTime.FormatDogtag(since)}";
         var cookie = Array.Empty<byte>();
         do
         {
@@ -149,16 +149,25 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
             return new CertificateRecordChange(kind == LdapChangeTypes.Add ? CertificateRecordChangeKind.Added : CertificateRecordChangeKind.Modified, record);
         }
         if (LdapProtocol.IsFinal(message))
-            throw Refused($"The persistent search under '{_base}'", LdapProtocol.ReadResult(message));
+            throw Refused("The persistent search", LdapProtocol.ReadResult(message));
         return null;
     }
 
     private DirectoryException Ended() =>
         new(DirectoryFailure.Unavailable, $"The persistent search under '{_base}' on {_connection.Endpoint} ended.", _base);
 
-    /// <summary>The server ended a search: 12 means it lacks the persistent search, 50 that the bind may not read the records.</summary>
+    /// <summary>
+    /// The server ended a search: 12 means it lacks the persistent search, 50 that the bind may not
+    /// read the records. A persistent search that ends with success never ran: 389 DS answers so for
+    /// a base that does not exist, or that the bind may not read (it does not disclose which).
+    /// </summary>
     private DirectoryException Refused(string what, LdapResult result)
     {
+        if (result.Code == 0)
+        {
+            return new DirectoryException(DirectoryFailure.Misconfigured,
+                $"{what} under '{_base}' ended at once: the base does not exist on {_connection.Endpoint}, or the bind may not read it.", _base);
+        }
         var kind = result.Code switch
         {
             LdapResultCodes.UnavailableCriticalExtension => DirectoryFailure.Misconfigured,
