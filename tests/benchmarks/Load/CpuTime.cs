@@ -31,15 +31,25 @@ internal static class CpuTime
         }
     }
 
+    /// <summary>CPU seconds used so far by all of <paramref name="processIds"/> together.</summary>
+    public static double Seconds(IEnumerable<int> processIds) => processIds.Sum(Seconds);
+
     /// <summary>The first process whose command name (comm) is <paramref name="name"/>, or null.</summary>
-    public static int? Find(string name)
+    public static int? Find(string name) => FindAll(name).Select(pid => (int?)pid).FirstOrDefault();
+
+    /// <summary>
+    /// Every process whose command name (comm) is <paramref name="name"/>, lowest id first: each node
+    /// of a RabbitMQ cluster on this machine is a <c>beam.smp</c> of its own.
+    /// </summary>
+    public static List<int> FindAll(string name)
     {
+        var found = new List<int>();
         foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name) return pid;
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name) found.Add(pid);
             }
             catch (IOException)
             {
@@ -49,6 +59,7 @@ internal static class CpuTime
             {
             }
         }
-        return null;
+        found.Sort();
+        return found;
     }
 }
