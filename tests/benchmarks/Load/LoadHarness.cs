@@ -298,7 +298,7 @@ internal sealed class LoadHarness : IHarness
         var cpu = new Dictionary<string, List<int>>(StringComparer.Ordinal)
         {
             [DaemonProcesses(workers.Count)] = workers.Select(w => w.Process.Id).ToList(),
-            [BrokerProcesses(CpuTime.FindAll("beam.smp").Count)] = CpuTime.FindAll("beam.smp"),
+            [BrokerProcesses(CpuTime.BrokerNodes().Count)] = CpuTime.BrokerNodes(),
             [DirectoryProcess] = CpuTime.FindAll("ns-slapd"),
             ["this harness"] = [Environment.ProcessId],
         };
@@ -417,7 +417,7 @@ internal sealed class LoadHarness : IHarness
     {
         var processes = new Dictionary<string, List<int>>(StringComparer.Ordinal)
         {
-            [BrokerIdle] = CpuTime.FindAll("beam.smp"),
+            [BrokerIdle] = CpuTime.BrokerNodes(),
             [DirectoryProcess] = CpuTime.FindAll("ns-slapd"),
         };
         var start = processes.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
