@@ -51,7 +51,8 @@ internal static class LanePeople
         return missing.Count;
     }
 
-    private static LdapConnection Connect(StackEnvironment stack)
+    /// <summary>A connection bound as the directory's administrator (adds and deletes people).</summary>
+    public static LdapConnection Connect(StackEnvironment stack)
     {
         var uri = new Uri(stack.Get("STACK_LDAP_URL"));
         var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.Port)) { AuthType = AuthType.Basic };

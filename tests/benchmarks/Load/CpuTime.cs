@@ -31,15 +31,39 @@ internal static class CpuTime
         }
     }
 
+    /// <summary>
+    /// The broker's nodes: every beam.smp that runs RabbitMQ itself (started with <c>-s rabbit boot</c>),
+    /// not the short-lived beam.smp of a <c>rabbitmqctl</c> call, whose CPU would leave the sum when it ends.
+    /// </summary>
+    public static List<int> BrokerNodes() => FindAll("beam.smp", "rabbit boot") is { Count: > 0 } nodes ? nodes : FindAll("beam.smp");
+
+    /// <summary>CPU seconds used so far by all of <paramref name="processIds"/> together.</summary>
+    public static double Seconds(IEnumerable<int> processIds) => processIds.Sum(Seconds);
+
     /// <summary>The first process whose command name (comm) is <paramref name="name"/>, or null.</summary>
-    public static int? Find(string name)
+    public static int? Find(string name) => FindAll(name).Select(pid => (int?)pid).FirstOrDefault();
+
+    /// <summary>
+    /// Every process whose command name (comm) is <paramref name="name"/>, lowest id first: each node
+    /// of a RabbitMQ cluster on this machine is a <c>beam.smp</c> of its own.
+    /// </summary>
+    public static List<int> FindAll(string name) => FindAll(name, null);
+
+    /// <summary>
+    /// Every process named <paramref name="name"/> whose command line contains <paramref name="argument"/>
+    /// (null: any), lowest id first.
+    /// </summary>
+    public static List<int> FindAll(string name, string? argument)
     {
+        var found = new List<int>();
         foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid)) continue;
             try
             {
-                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name) return pid;
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name
+                    && (argument is null || File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(argument, StringComparison.Ordinal)))
+                    found.Add(pid);
             }
             catch (IOException)
             {
@@ -49,6 +73,7 @@ internal static class CpuTime
             {
             }
         }
-        return null;
+        found.Sort();
+        return found;
     }
 }
