@@ -58,6 +58,10 @@ internal static partial class BrokerLog
         Message = "{Workers} workers present: this worker ({Worker}) prefers {Preferred} of the {Total} partitions and gives the others up to their preferred worker.")]
     public static partial void PartitionsShared(ILogger logger, int workers, string worker, int preferred, int total);
 
+    [LoggerMessage(EventId = LogEvents.GaveUpWhileHeld, EventName = nameof(LogEvents.GaveUpWhileHeld), Level = LogLevel.Warning,
+        Message = "Gave up {Queues} while a job still held it after {Wait}: a directory call hangs past its timeout, and its modify could land after the next worker's write (docs/operations.md, \"Fencing\").")]
+    public static partial void GaveUpWhileHeld(ILogger logger, string queues, TimeSpan wait);
+
     [LoggerMessage(EventId = LogEvents.DeadLetterWatchFailed, EventName = nameof(LogEvents.DeadLetterWatchFailed), Level = LogLevel.Warning,
         Message = "Could not report a dead letter of {Queue}: {Reason}. Handing it back; it is tried again.")]
     public static partial void DeadLetterWatchFailed(ILogger logger, string queue, string reason);

@@ -30,11 +30,19 @@ internal sealed class ConsumerGroup(int? partition, IReadOnlyList<QueueConsumer>
     /// <summary>True when any of the group's queues delivered within <paramref name="window"/> (the sign of being active).</summary>
     public bool DeliveredWithin(TimeSpan window) => Consumers.Any(c => c.DeliveredWithin(window));
 
-    /// <summary>Releases the ownership (waiting for its holds), then cancels every consumer.</summary>
-    public async Task GiveUpAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases the ownership, waits for its holds at most <paramref name="maxWait"/>, then cancels every
+    /// consumer. A hold kept longer is a directory call that hangs past its timeout: the worker does not
+    /// keep the partition for ever for it (docs/operations.md, "Fencing", what remains).
+    /// </summary>
+    /// <returns>False when holds were still held as the consumers were cancelled.</returns>
+    public async Task<bool> GiveUpAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        await ownership.Current.ReleaseAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var released = ownership.Current.ReleaseAsync();
+        var drained = await Task.WhenAny(released, Task.Delay(maxWait, cancellationToken)).ConfigureAwait(false) == released;
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var consumer in Consumers) await consumer.CancelAsync(cancellationToken).ConfigureAwait(false);
+        return drained;
     }
 
     /// <summary>Registers every consumer under a new ownership.</summary>
@@ -44,11 +52,13 @@ internal sealed class ConsumerGroup(int? partition, IReadOnlyList<QueueConsumer>
         foreach (var consumer in Consumers) await consumer.ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Gives up what is left and registers all again (after a lost channel or a recovery).</summary>
-    public async Task RenewAsync(IConnection connection, CancellationToken cancellationToken)
+    /// <summary>Gives up what is left and registers all again (after a lost channel or a recovery, or to share).</summary>
+    /// <returns>False when holds were still held as the consumers were cancelled.</returns>
+    public async Task<bool> RenewAsync(IConnection connection, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        await GiveUpAsync(cancellationToken).ConfigureAwait(false);
+        var drained = await GiveUpAsync(maxWait, cancellationToken).ConfigureAwait(false);
         await ConsumeAsync(connection, cancellationToken).ConfigureAwait(false);
+        return drained;
     }
 
     /// <summary>Closes the channels (at shutdown, after the jobs are done or handed back).</summary>

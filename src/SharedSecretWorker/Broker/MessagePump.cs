@@ -141,7 +141,7 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
                         if (group.IsConsuming) continue;
                         // A channel closed or a recovery re-registered a consumer by itself: all of the
                         // group's go to the back of their waiting lines together.
-                        await group.RenewAsync(connection, stopping).ConfigureAwait(false);
+                        if (!await group.RenewAsync(connection, _options.ShutdownGrace, stopping).ConfigureAwait(false)) GaveUpHeld(group);
                         if (!resumed) BrokerLog.LaneChannelReopened(_logger, string.Join(", ", group.Consumers.Select(c => c.Queue.Name)));
                     }
                     _paused = false;
@@ -201,9 +201,12 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         {
             if (group.Partition is not { } partition || PartitionShare.Prefers(_presence.Name, others, partition)) continue;
             if (!group.DeliveredWithin(2 * SupervisionInterval)) continue;
-            await group.RenewAsync(connection, stopping).ConfigureAwait(false);
+            if (!await group.RenewAsync(connection, _options.ShutdownGrace, stopping).ConfigureAwait(false)) GaveUpHeld(group);
         }
     }
+
+    private void GaveUpHeld(ConsumerGroup group) =>
+        BrokerLog.GaveUpWhileHeld(_logger, string.Join(", ", group.Consumers.Select(c => c.Queue.Name)), _options.ShutdownGrace);
 
     /// <summary>Gives every queue up while a breaker is open, once: held deliveries then go back to their queues.</summary>
     private async Task PauseAsync(CancellationToken stopping)
@@ -212,7 +215,10 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
         try
         {
             if (_paused) return;
-            foreach (var group in _groups) await group.GiveUpAsync(stopping).ConfigureAwait(false);
+            foreach (var group in _groups)
+            {
+                if (!await group.GiveUpAsync(_options.ShutdownGrace, stopping).ConfigureAwait(false)) GaveUpHeld(group);
+            }
             _paused = true;
             BrokerLog.Paused(_logger, string.Join(", ", OpenBreakers()));
         }

@@ -21,6 +21,7 @@ public static class LogEvents
     public const int PublishChannelReopened = 1010;
     public const int LegacyQueueDraining = 1011;
     public const int PartitionsShared = 1012;
+    public const int GaveUpWhileHeld = 1013;
 
     // 2xxx: requests
     public const int RequestCompleted = 2000;
