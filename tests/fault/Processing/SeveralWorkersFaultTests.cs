@@ -32,12 +32,16 @@ public sealed class SeveralWorkersFaultTests(ITestOutputHelper output)
     {
         var stack = StackEnvironment.Load();
         Assert.True(stack.BrokerNodes >= 3, "this test needs the three-node broker of tests/run (deploy/local/stack up --broker-nodes 3)");
-        await using var observer = await WorkerUnderTest.ObserveAsync();
-        var configuration = observer.Configuration(new Dictionary<string, string?> { ["Topology:PresenceInterval"] = "00:00:00.500" });
+        // The observer on nodes 2 and 3; the topology declared through node 1 alone, so that node 1 leads
+        // the request queues (RabbitMQ places a quorum queue's leader on the declaring client's node):
+        // the node stopped below is then never the observer's.
+        await using var observer = await WorkerUnderTest.ObserveAsync(brokerNodes: [2, 3]);
+        var declaring = observer.Configuration(new Dictionary<string, string?> { ["Topology:PresenceInterval"] = "00:00:00.500" });
+        var configuration = new Dictionary<string, string?>(declaring);
         foreach (var (key, value) in stack.ExtraBrokerEndpointSettings()) configuration[key] = value;
 
         // The topology first (a worker declares it and stops), then everything queued at once.
-        using (var declare = WorkerProcess.Start(configuration))
+        using (var declare = WorkerProcess.Start(declaring))
         {
             await declare.WaitUntilConsumingAsync();
             declare.Terminate();
@@ -66,6 +70,7 @@ public sealed class SeveralWorkersFaultTests(ITestOutputHelper output)
             await Outcomes.WaitForResultsAsync(observer, ids.Count / 5, TimeSpan.FromMinutes(3));
             running[0].Kill();
             var leader = await Stack.BrokerLeaderAsync(observer.Prefix + ".requests.interactive.p00");
+            Assert.Equal(1, leader);
             await Stack.StopBrokerNodeAsync(leader);
             var before = observer.Results.Count;
             Assert.True(before < ids.Count, "the faults came after the work was done: the test proves less than it says");

@@ -74,12 +74,17 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     /// Only the observing side, for a worker run elsewhere (a separate process in the fault tests)
     /// with <see cref="Configuration"/>: records the results, notices and dead letters of a fresh topology.
     /// </summary>
-    public static async Task<WorkerUnderTest> ObserveAsync()
+    /// <param name="brokerNodes">The broker nodes (1 … N) the observer may connect to; all when null. A fault
+    /// test that stops a node keeps the observer off it: a connection recovering while quorum queues elect
+    /// new leaders can fail its topology recovery for good, and the observer would stop hearing.</param>
+    public static async Task<WorkerUnderTest> ObserveAsync(IReadOnlyCollection<int>? brokerNodes = null)
     {
-        var worker = new WorkerUnderTest(NewPrefix());
+        var worker = new WorkerUnderTest(NewPrefix()) { _observerNodes = brokerNodes };
         await worker.ObserveCoreAsync();
         return worker;
     }
+
+    private IReadOnlyCollection<int>? _observerNodes;
 
     /// <summary>The test workers' retry delays (ms), each a delay queue per lane.</summary>
     private static readonly int[] RetryDelayMilliseconds = [500, 500, 1000, 1000, 2000, 2000, 5000];
@@ -192,7 +197,8 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     {
         var factory = _stack.AdminConnectionFactory("shrtok-test-observer");
         // Every node: the observer fails over, as the workers do, when a fault test stops one.
-        _admin = await factory.CreateConnectionAsync(_stack.BrokerEndpoints());
+        var endpoints = _stack.BrokerEndpoints();
+        _admin = await factory.CreateConnectionAsync(_observerNodes is null ? endpoints : _observerNodes.Select(n => endpoints[n - 1]).ToList());
         _observer = await _admin.CreateChannelAsync();
         _publisher = await _admin.CreateChannelAsync(new CreateChannelOptions(true, true));
         // Declared as the worker declares them (Broker/Topology), so that observing can start
