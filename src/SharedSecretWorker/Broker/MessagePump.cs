@@ -67,8 +67,6 @@ internal sealed class MessagePump : IHostedService, IAsyncDisposable
     /// <summary>True while every request queue has a consumer on an open channel (readiness).</summary>
     public bool IsConsuming => !_paused && _groups.Length > 0 && _groups.All(g => g.IsConsuming);
 
-    /// <summary>This worker's name among the workers (its presence announcements).</summary>
-    public string WorkerName => _presence.Name;
 
     /// <summary>Why the pump does not consume now, when it is paused on purpose (readiness names it).</summary>
     public string? PausedFor => _paused ? $"paused while the {string.Join(" and ", OpenBreakers())} circuit breaker is open" : null;

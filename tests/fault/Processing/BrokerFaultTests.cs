@@ -39,7 +39,7 @@ public sealed class BrokerFaultTests
         {
             throw new Xunit.Sdk.XunitException($"{e.Message}\n{observer.Results.Count} of {ids.Count} results; worker log (tail):\n{worker.LogTail()}");
         }
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
         // Still consuming: a request published after the restart completes.
         var after = await observer.EnrollAsync(uids[0]);
         Assert.Equal(ResultStatus.Stored, (await observer.ResultAsync(after, TimeSpan.FromSeconds(60))).Status);

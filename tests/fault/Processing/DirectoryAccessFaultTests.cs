@@ -59,7 +59,7 @@ public sealed class DirectoryAccessFaultTests
         }
         Assert.Empty(observer.DeadLetters);
         Assert.Equal(ids.Count, observer.Results.Count(r => ids.Contains(r.RequestId!)));
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
     }
 
     [Fact]

@@ -70,13 +70,13 @@ public sealed class HsmFaultTests
         Assert.True(beforeRestore < ids.Count, "the batch was done before the HSM came back: the test proves nothing");
 
         await Outcomes.AllStoredAsync(worker, ids);
-        Invariant.HoldsForEveryUid(worker, uids);
+        Invariant.HoldsForEveryTarget(worker, uids);
         Assert.Empty(worker.DeadLetters);
 
         // The worker still consumes: a request sent after the outage completes.
         var after = await worker.EnrollAsync(uids[0]);
         Assert.Equal(ResultStatus.Stored, (await worker.ResultAsync(after)).Status);
-        Invariant.HoldsForEveryUid(worker, uids.Take(1));
+        Invariant.HoldsForEveryTarget(worker, uids.Take(1));
 
         // The circuit breaker probed every 0.5 s during the 10 s outage; each probe re-initialised
         // the module, but only the first says so at Warning, and the recovery is one line.

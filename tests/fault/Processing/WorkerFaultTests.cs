@@ -35,7 +35,7 @@ public sealed class WorkerFaultTests
             await last.WaitUntilConsumingAsync();
             await Outcomes.AllStoredAsync(observer, ids);
         }
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
 
@@ -55,7 +55,7 @@ public sealed class WorkerFaultTests
             Assert.True(observer.Results.Count < ids.Count, "the kill came after the batch was done: the test proves nothing");
         }
         await Outcomes.AllStoredAsync(observer, ids);
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
 
@@ -83,7 +83,7 @@ public sealed class WorkerFaultTests
         }
         Assert.True(beforeRestore < ids.Count, "the batch was done before the directory came back: the test proves nothing");
         await Outcomes.AllStoredAsync(observer, ids);
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
         Assert.Empty(observer.DeadLetters);
         // The worker still consumes: a request sent after the outage completes.
         var after = await observer.EnrollAsync(Uid(1));
@@ -108,7 +108,7 @@ public sealed class WorkerFaultTests
         using var second = WorkerProcess.Start(configuration);
         await second.WaitUntilConsumingAsync();
         await Outcomes.AllStoredAsync(observer, ids);
-        Invariant.HoldsForEveryUid(observer, uids);
+        Invariant.HoldsForEveryTarget(observer, uids);
         Assert.Empty(observer.DeadLetters);
     }
 

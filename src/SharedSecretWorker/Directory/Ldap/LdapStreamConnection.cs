@@ -128,7 +128,9 @@ internal sealed class LdapStreamConnection : IAsyncDisposable
             throw e switch
             {
                 DirectoryException known => known,
-                InvalidOperationException secret => new DirectoryException(DirectoryFailure.Misconfigured, secret.Message, innerException: secret),
+                // The bind password file refused (SecretFile): its message names the file, never its content.
+                InvalidOperationException unreadablePasswordFile => new DirectoryException(DirectoryFailure.Misconfigured, unreadablePasswordFile.Message,
+                    innerException: unreadablePasswordFile),
                 OperationCanceledException => new DirectoryException(DirectoryFailure.Unavailable,
                     $"Connecting to {endpoint}, TLS and the bind as '{options.BindDn}' did not finish within {options.ConnectTimeout.TotalSeconds:0.#} s "
                     + $"({DirectoryOptions.SectionName}:ConnectTimeout); stuck {step}.", ldapResultCode: LdapResultCodes.Timeout, innerException: e),
