@@ -42,4 +42,11 @@ public static class DefaultNames
     /// back into the lane's partitions (the classic <c>shrtok.retry.*</c> ones of before partitions are gone).
     /// </summary>
     public const string DelayedDeliveryQueuePrefix = "shrtok.delay";
+
+    /// <summary>
+    /// Stream queue (<c>x-queue-type: stream</c>) bound to <see cref="ResultsExchange"/> with <c>#</c>: the
+    /// audit trail (docs/audit.md). The broker appends every result and lifecycle event to it inside the
+    /// publish that the worker's publisher confirm already covers.
+    /// </summary>
+    public const string AuditStream = "shrtok.audit";
 }

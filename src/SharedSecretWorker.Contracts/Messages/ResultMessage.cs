@@ -32,6 +32,20 @@ public sealed record ResultMessage(
     [property: JsonRequired] DateTimeOffset CompletedAt,
     ResultError? Error)
 {
+    /// <summary>
+    /// The delivery channel the passphrase went to, or was to go to (enrollment and revocation requests
+    /// the worker could read). An extension (docs/messages.md, "Results"): for the audit trail.
+    /// </summary>
+    public string? Channel { get; init; }
+
+    /// <summary>
+    /// Lower-case hex HMAC-SHA256 of the request's delivery address (its UTF-8 bytes exactly as the request
+    /// gave them), keyed with the site's audit key (<c>Audit:AddressKeyFile</c>; docs/audit.md). Lets the
+    /// audit trail be searched for an address without holding it: the address is personal data. Null when
+    /// the request had no delivery or no key is configured.
+    /// </summary>
+    public string? AddressHmac { get; init; }
+
     /// <summary>First routing-key word of a result whose kind could not be read (the message was unreadable).</summary>
     public const string UnknownKindWord = "unknown";
 

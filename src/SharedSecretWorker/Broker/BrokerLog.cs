@@ -47,8 +47,8 @@ internal static partial class BrokerLog
     public static partial void PublishChannelReopened(ILogger logger, string reason);
 
     [LoggerMessage(EventId = LogEvents.TopologyDeclared, EventName = nameof(LogEvents.TopologyDeclared), Level = LogLevel.Information,
-        Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}, {Partitions} partitions each; dead letters in {Dead}.")]
-    public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, int partitions, string dead);
+        Message = "Topology declared: {Exchange} -> {Interactive}, {Bulk}, {Partitions} partitions each; dead letters in {Dead}; audit trail in {Audit}.")]
+    public static partial void TopologyDeclared(ILogger logger, string exchange, string interactive, string bulk, int partitions, string dead, string audit);
 
     [LoggerMessage(EventId = LogEvents.LegacyQueueDraining, EventName = nameof(LogEvents.LegacyQueueDraining), Level = LogLevel.Warning,
         Message = "The lane queue {Queue} from before partitioning still exists: it no longer takes new requests, and its requests are moved to the partitions. Delete it once it and the old delay queues are empty (docs/operations.md, \"Upgrading to partitions\").")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SharedSecretWorker.Contracts;
 using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Processing;
 
@@ -22,17 +23,26 @@ internal sealed class BrokerMessagePublisher(IPublisher publisher, IOptions<Topo
         }, cancellationToken);
 
     /// <summary>
-    /// A completed request's result also tells the other workers that it is done (<see cref="CompletedRequestsFeed"/>):
+    /// Every result carries the worker's own user_id, which the broker validates, and the request's
+    /// producer (<c>x-shrtok-producer</c>) when known: the audit trail (docs/audit.md), which the broker
+    /// fills from this exchange, trusts only records with the workers' user_id, and names the producer as
+    /// the initiator. A completed request's result also tells the other workers that it is done (<see cref="CompletedRequestsFeed"/>):
     /// its producer and body digest in headers, and the worker's own user_id, which the broker validates,
     /// so that no one else can make a worker take a request for done.
     /// </summary>
-    public Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken) =>
-        publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
+    public async Task PublishResultAsync(ResultMessage result, string? producer, CompletedRequest? completed, CancellationToken cancellationToken)
+    {
+        // The connection's user is known once connected; the publisher connects the same way.
+        await broker.GetAsync(cancellationToken).ConfigureAwait(false);
+        Dictionary<string, object?>? headers = completed is null ? null : CompletedRequestsFeed.HeadersOf(completed);
+        if (producer is not null) (headers ??= [])[MessageHeaders.Producer] = producer;
+        await publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, result.RoutingKey(), MessageJson.ToUtf8(result))
         {
             MessageId = result.RequestId,
             CorrelationId = result.RequestId,
             Mandatory = false,
-            UserId = completed is null ? null : broker.UserName,
-            Headers = completed is null ? null : CompletedRequestsFeed.HeadersOf(completed),
-        }, cancellationToken);
+            UserId = broker.UserName,
+            Headers = headers,
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }

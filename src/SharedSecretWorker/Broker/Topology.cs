@@ -101,8 +101,30 @@ internal sealed class Topology(TopologyOptions names, RetryOptions retry)
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         await channel.QueueBindAsync(names.DeliveryLimitQueue, names.DeadLetterExchange, "", cancellationToken: cancellationToken).ConfigureAwait(false);
 
+        if (!string.IsNullOrEmpty(names.AuditStream)) await DeclareAuditStreamAsync(channel, cancellationToken).ConfigureAwait(false);
+
         foreach (var lane in Enum.GetValues<Lane>()) await DeclareLaneAsync(channel, lane, cancellationToken).ConfigureAwait(false);
-        BrokerLog.TopologyDeclared(logger, names.RequestsExchange, PartitionExchangeOf(Lane.Interactive), PartitionExchangeOf(Lane.Bulk), Partitions, names.DeadLetterQueue);
+        BrokerLog.TopologyDeclared(logger, names.RequestsExchange, PartitionExchangeOf(Lane.Interactive), PartitionExchangeOf(Lane.Bulk), Partitions, names.DeadLetterQueue,
+            string.IsNullOrEmpty(names.AuditStream) ? "(none: Topology:AuditStream is empty)" : names.AuditStream);
+    }
+
+    /// <summary>
+    /// The audit trail (docs/audit.md): a stream (RabbitMQ 3.9+ core, no plugin) bound to the results
+    /// exchange with <c>#</c>. Publisher confirms come only once every queue a message was routed to has
+    /// taken it (for a stream: written on a quorum of its replicas), so each result and lifecycle event the
+    /// worker publishes, already confirmed before its delivery is acknowledged, is in the trail by then: no
+    /// second publish, nothing that can be lost in between. Replicated on up to three nodes (RabbitMQ's
+    /// default initial cluster size for streams). No <c>x-max-age</c> here: retention is the operator's
+    /// policy (docs/operations.md, "Audit trail"), which a declaration's argument would override and which
+    /// can be changed on a running stream, where an argument cannot.
+    /// </summary>
+    private async Task DeclareAuditStreamAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        await channel.QueueDeclareAsync(names.AuditStream, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+        {
+            ["x-queue-type"] = "stream",
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await channel.QueueBindAsync(names.AuditStream, names.ResultsExchange, "#", cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DeclareLaneAsync(IChannel channel, Lane lane, CancellationToken cancellationToken)

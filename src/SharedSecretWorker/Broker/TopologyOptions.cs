@@ -46,6 +46,13 @@ public sealed class TopologyOptions
     /// <summary>Quorum queue on <see cref="DeadLetterExchange"/> from which the worker reports broker-made delivery-limit dead letters.</summary>
     [Required] public string DeliveryLimitQueue { get; set; } = DefaultNames.DeliveryLimitQueue;
 
+    /// <summary>
+    /// The audit trail (docs/audit.md): a stream queue bound to <see cref="ResultsExchange"/> with <c>#</c>, so
+    /// that the broker itself appends every result and lifecycle event, within the publish the worker's
+    /// confirm covers. Empty: no audit stream is declared. Retention is the broker's policy, not an argument.
+    /// </summary>
+    public string AuditStream { get; set; } = DefaultNames.AuditStream;
+
     /// <summary>Direct exchange of the delay queues.</summary>
     [Required] public string RetryExchange { get; set; } = DefaultNames.DelayedDeliveryExchange;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SharedSecretWorker.Audit;
 using SharedSecretWorker.Broker;
 using SharedSecretWorker.Delivery;
 using SharedSecretWorker.Directory;
@@ -51,6 +52,7 @@ public static class WorkerHost
         services.AddDirectoryStore(configuration);
         services.AddDelivery(configuration);
         TelemetryRegistration.InstrumentDependencies(services);
+        services.AddAudit(configuration);
         services.AddProcessing(configuration);
         services.AddHostedService<StartupCheck>();
         services.AddBroker(configuration);

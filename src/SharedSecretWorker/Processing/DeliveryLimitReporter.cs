@@ -14,7 +14,7 @@ namespace SharedSecretWorker.Processing;
 /// exchange and tells the broker's (an <c>x-death</c> entry with reason <c>delivery_limit</c> first, no
 /// <c>x-shrtok-error-code</c>) from the worker's own dead letters, whose result was already published.
 /// </summary>
-internal sealed class DeliveryLimitReporter(RequestParser parser, IMessagePublisher publisher, ProducerCheck producers, TimeProvider time,
+internal sealed class DeliveryLimitReporter(RequestParser parser, IMessagePublisher publisher, ProducerCheck producers, IAddressDigest addresses, TimeProvider time,
     ILogger<DeliveryLimitReporter> logger)
 {
     /// <summary>The <c>x-death</c> reason RabbitMQ gives a quorum queue's delivery-limit dead letter.</summary>
@@ -40,9 +40,9 @@ internal sealed class DeliveryLimitReporter(RequestParser parser, IMessagePublis
             ? ParseResult.Failure(RequestParser.Oversized(size, message.MessageId))
             : parser.Parse(message.Body, message.MessageId);
         var result = parsed.Succeeded
-            ? ResultMessage.Failed(parsed.Request, ErrorCodes.DeliveryLimitReached, reason, attempt, now)
+            ? ResultMessage.Failed(parsed.Request, ErrorCodes.DeliveryLimitReached, reason, attempt, now).WithDeliveryOf(parsed.Request, addresses)
             : ResultMessage.Rejected(parsed.Rejection with { Code = ErrorCodes.DeliveryLimitReached, Message = reason }, now, attempt);
-        await publisher.PublishResultAsync(result, completed: null, cancellationToken).ConfigureAwait(false);
+        await publisher.PublishResultAsync(result, producers.ProducerOf(message), completed: null, cancellationToken).ConfigureAwait(false);
 
         var kind = result.Kind?.ToWireName() ?? ResultMessage.UnknownKindWord;
         WorkerMetrics.DeadLettered(kind, ErrorCodes.DeliveryLimitReached);

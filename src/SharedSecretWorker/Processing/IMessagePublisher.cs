@@ -14,7 +14,8 @@ public interface IMessagePublisher
 
     /// <summary>Publishes a result (docs/messages.md, "Results").</summary>
     /// <param name="result">The result.</param>
+    /// <param name="producer">The broker-validated user that sent the request, when known: the audit trail's initiator (docs/audit.md).</param>
     /// <param name="completed">For a completed request, what the other workers' duplicate memory needs; otherwise null.</param>
     /// <param name="cancellationToken">Cancels waiting for the confirm.</param>
-    Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken);
+    Task PublishResultAsync(ResultMessage result, string? producer, CompletedRequest? completed, CancellationToken cancellationToken);
 }

@@ -26,13 +26,14 @@ internal sealed class RequestProcessor
     private readonly IDirectoryStore _directory;
     private readonly PassphraseSealer _sealer;
     private readonly IMessagePublisher _publisher;
+    private readonly IAddressDigest _addresses;
     private readonly Breakers _breakers;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestProcessor> _logger;
 
     public RequestProcessor(RequestParser parser, ProducerCheck producers, CompletedRequests completed, TargetLocks locks,
         PassphraseGenerator passphrases, ITokenEncryptor encryptor, IDirectoryStore directory, PassphraseSealer sealer,
-        IMessagePublisher publisher, Breakers breakers, TimeProvider time, ILogger<RequestProcessor> logger)
+        IMessagePublisher publisher, IAddressDigest addresses, Breakers breakers, TimeProvider time, ILogger<RequestProcessor> logger)
     {
         _parser = parser;
         _producers = producers;
@@ -43,6 +44,7 @@ internal sealed class RequestProcessor
         _directory = directory;
         _sealer = sealer;
         _publisher = publisher;
+        _addresses = addresses;
         _breakers = breakers;
         _time = time;
         _logger = logger;
@@ -289,7 +291,8 @@ internal sealed class RequestProcessor
             // passphrase is on its way. Publishing both at once was tried (load harness): at most
             // 5% more throughput, within the noise of a saturated machine, and a result could then
             // reach its consumer before its notice, or without it after a crash.
-            await _publisher.PublishResultAsync(ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()), completed, cancellationToken).ConfigureAwait(false);
+            var stored = ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()).WithDeliveryOf(request, _addresses);
+            await _publisher.PublishResultAsync(stored, completed.Producer, completed, cancellationToken).ConfigureAwait(false);
             ProcessingLog.Stored(_logger, request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
             return JobOutcome.Completed(request, write.Dn);
         }
@@ -356,7 +359,7 @@ internal sealed class RequestProcessor
             if (released) hold.Dispose();
         }
         _breakers.Directory.ReportSuccess();
-        await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), completed, cancellationToken).ConfigureAwait(false);
+        await _publisher.PublishResultAsync(ResultMessage.Cleared(request, write.Dn, attempt, _time.GetUtcNow()), completed.Producer, completed, cancellationToken).ConfigureAwait(false);
         ProcessingLog.Cleared(_logger, request.RequestId, write.Dn);
         return JobOutcome.Completed(request, write.Dn);
     }

@@ -18,11 +18,12 @@ internal sealed class Settler
     private readonly IPartitionRouting _partitions;
     private readonly RetryOptions _retry;
     private readonly ProducerCheck _producers;
+    private readonly IAddressDigest _addresses;
     private readonly TimeProvider _time;
     private readonly ILogger<Settler> _logger;
 
     public Settler(IMessagePublisher publisher, IDelayedDelivery delayedDelivery, IDeadLetterQueue deadLetters, IPartitionRouting partitions,
-        IOptions<RetryOptions> retry, ProducerCheck producers, TimeProvider time, ILogger<Settler> logger)
+        IOptions<RetryOptions> retry, ProducerCheck producers, IAddressDigest addresses, TimeProvider time, ILogger<Settler> logger)
     {
         _partitions = partitions;
         _publisher = publisher;
@@ -30,6 +31,7 @@ internal sealed class Settler
         _deadLetters = deadLetters;
         _retry = retry.Value;
         _producers = producers;
+        _addresses = addresses;
         _time = time;
         _logger = logger;
     }
@@ -84,10 +86,11 @@ internal sealed class Settler
             : outcome.Message ?? "failed";
         var now = _time.GetUtcNow();
         var result = outcome.Request is { } request
-            ? ResultMessage.Failed(request, code, reason, attempt, now, outcome.Dn)
+            ? ResultMessage.Failed(request, code, reason, attempt, now, outcome.Dn).WithDeliveryOf(request, _addresses)
             : ResultMessage.Rejected(outcome.Rejection!, now, attempt);
-        await _publisher.PublishResultAsync(result, completed: null, CancellationToken.None).ConfigureAwait(false);
-        await _deadLetters.DeadLetterAsync(message, new DeadLetterReason(code, reason, attempt, _producers.ProducerOf(message))).ConfigureAwait(false);
+        var producer = _producers.ProducerOf(message);
+        await _publisher.PublishResultAsync(result, producer, completed: null, CancellationToken.None).ConfigureAwait(false);
+        await _deadLetters.DeadLetterAsync(message, new DeadLetterReason(code, reason, attempt, producer)).ConfigureAwait(false);
         ProcessingLog.Failed(_logger, outcome.RequestId ?? "(none)", code, reason);
     }
 }

@@ -19,7 +19,7 @@ public sealed class DeliveryLimitReporterTests : IDisposable
     private readonly DeliveryLimitReporter _reporter;
 
     public DeliveryLimitReporterTests() =>
-        _reporter = new DeliveryLimitReporter(_rig.Parser, _rig.Publisher, _rig.Producers, _rig.Time, NullLogger<DeliveryLimitReporter>.Instance);
+        _reporter = new DeliveryLimitReporter(_rig.Parser, _rig.Publisher, _rig.Producers, _rig.Addresses, _rig.Time, NullLogger<DeliveryLimitReporter>.Instance);
 
     public void Dispose() => _rig.Dispose();
 

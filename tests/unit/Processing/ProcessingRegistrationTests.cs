@@ -47,6 +47,7 @@ public sealed class ProcessingRegistrationTests : IDisposable
         services.AddSingleton(new PassphraseGenerator(encryptor, ProcessingRig.PassphraseLength, ProcessingRig.PassphraseGroupSize));
         services.AddSingleton<IDirectoryStore>(new FakeDirectory(_events));
         services.AddSingleton<IMessagePublisher>(_publisher);
+        services.AddSingleton<IAddressDigest>(new FakeAddressDigest());
         services.AddSingleton<IDelayedDelivery>(new FakeDelayedDelivery(_events));
         services.AddSingleton<IDeadLetterQueue>(new FakeDeadLetterQueue(_events));
         services.AddSingleton<IPartitionRouting>(new FakePartitionRouting(_events));

@@ -13,6 +13,7 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
 {
     private readonly ConcurrentQueue<DeliveryNotice> _notices = new();
     private readonly ConcurrentQueue<ResultMessage> _results = new();
+    private readonly ConcurrentQueue<string?> _producers = new();
     private int _failNotices;
     private int _failResults;
     private int _returnNotices;
@@ -20,6 +21,9 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
     public IReadOnlyList<DeliveryNotice> Notices => _notices.ToArray();
 
     public IReadOnlyList<ResultMessage> Results => _results.ToArray();
+
+    /// <summary>The producer passed with each confirmed result, in the order of <see cref="Results"/>.</summary>
+    public IReadOnlyList<string?> ResultProducers => _producers.ToArray();
 
     /// <summary>The next <paramref name="count"/> notices are not confirmed.</summary>
     public void FailNotices(int count = 1) => Interlocked.Add(ref _failNotices, count);
@@ -51,13 +55,14 @@ internal sealed class FakePublisher(EventLog events) : IMessagePublisher
         return Task.CompletedTask;
     }
 
-    public Task PublishResultAsync(ResultMessage result, CompletedRequest? completed, CancellationToken cancellationToken)
+    public Task PublishResultAsync(ResultMessage result, string? producer, CompletedRequest? completed, CancellationToken cancellationToken)
     {
         if (TakeFailure(ref _failResults))
         {
             events.Add("publish.result unconfirmed");
             throw new BrokerUnavailableException("The broker did not confirm the result (test).");
         }
+        _producers.Enqueue(producer);
         _results.Enqueue(result);
         events.Add(result.Status switch
         {

@@ -48,10 +48,10 @@ internal sealed class ProcessingRig : IDisposable
             new CircuitBreaker("hsm", _ => Task.CompletedTask, breakerOptions, Time, NullLogger.Instance));
         Parser = new RequestParser(Sealer.Channels);
         Processor = new RequestProcessor(Parser, producers, Completed, Locks,
-            new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, Directory, Sealer, Publisher, Breakers, Time,
+            new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, Directory, Sealer, Publisher, Addresses, Breakers, Time,
             NullLogger<RequestProcessor>.Instance);
         Partitions = new FakePartitionRouting(Events);
-        var settler = new Settler(Publisher, Delayed, DeadLetters, Partitions, retry, producers, Time, NullLogger<Settler>.Instance);
+        var settler = new Settler(Publisher, Delayed, DeadLetters, Partitions, retry, producers, Addresses, Time, NullLogger<Settler>.Instance);
         Producers = producers;
         Handler = new RequestHandler(Processor, settler, producers, retry, Time, new RunningJobs(Time), NullLogger<RequestHandler>.Instance);
     }
@@ -64,6 +64,7 @@ internal sealed class ProcessingRig : IDisposable
     public FakeDeadLetterQueue DeadLetters { get; }
     public FakePartitionRouting Partitions { get; }
     public ManualTime Time { get; } = new();
+    public FakeAddressDigest Addresses { get; } = new();
     public RetryOptions Retry { get; }
     public CompletedRequests Completed { get; }
     public TargetLocks Locks { get; } = new();
