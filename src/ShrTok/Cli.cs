@@ -21,6 +21,7 @@ internal static class Cli
         global::ShrTok.Commands.OpenNoticeCommand.Create(),
         global::ShrTok.Commands.BatchCommand.Create(),
         global::ShrTok.Commands.BatchStatusCommand.Create(),
+        global::ShrTok.Commands.AuditCommand.Create(),
     ];
 
     public static int Run(string[] args)
