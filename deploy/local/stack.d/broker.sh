@@ -583,7 +583,14 @@ rmq_provision() {
         '{"configure":"^amq\\.gen-.*$","write":"^(shrtok\\.requests|shrtok\\.results|amq\\.gen-.*)$","read":"^(shrtok\\.results|amq\\.gen-.*)$"}'
     rmq_put "topic-permissions/$RMQ_VHOST/$RMQ_IDM_USER" \
         '{"exchange":"shrtok.results","write":"^batch\\.","read":".*"}'
-    log "broker: vhost $RMQ_VHOST, users $RMQ_ADMIN_USER, $RMQ_WORKER_USER, $RMQ_IDM_USER ready"
+    # The audit trail's retention (docs/audit.md, docs/operations.md "Audit trail"): a policy, not a
+    # queue argument, so that it can be changed on the running stream. 400 days keep a year's records
+    # for a yearly review with a month to spare; the broker drops whole segments once all their records
+    # are older, so 50 MB segments (the default is 500 MB) keep the trail close to its age limit.
+    # PUT replaces the policy with the same name: running this again changes nothing.
+    rmq_put "policies/$RMQ_VHOST/shrtok-audit" \
+        '{"pattern":"^shrtok\\.audit$","apply-to":"queues","priority":10,"definition":{"max-age":"400D","stream-max-segment-size-bytes":52428800}}'
+    log "broker: vhost $RMQ_VHOST, users $RMQ_ADMIN_USER, $RMQ_WORKER_USER, $RMQ_IDM_USER, audit retention policy ready"
 }
 
 # 'check' probes of the broker, with the accounts the worker and the IdM use.

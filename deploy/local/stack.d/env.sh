@@ -11,6 +11,19 @@ q() {
     esac
 }
 
+# The audit trail's address key (Audit:AddressKeyFile): 32 random bytes as 64 hex characters, made
+# once; the worker uses the file's text as the HMAC key, as a requester who searches the trail does.
+audit_key_file() {
+    local f="$SECRETS/audit-address.key"
+    if [ ! -s "$f" ]; then
+        mkdir -p "$SECRETS"
+        chmod 700 "$SECRETS"
+        (umask 077; openssl rand -hex 32 | tr -d "\n" >"$f")
+    fi
+    chmod 600 "$f"
+    printf '%s' "$f"
+}
+
 write_env() {
     local tmp="$STATE/stack.env.$$" n count
     count="$(rmq_count)"
@@ -70,6 +83,7 @@ write_env() {
         echo "STACK_PEOPLE_BASE=$DS_PEOPLE_BASE"
         echo "STACK_CERT_REPOSITORY_BASE=$DS_CERT_REPO_BASE"
         echo "STACK_LIFECYCLE_CHECKPOINT_ENTRY=$DS_LIFECYCLE_DN"
+        echo "STACK_AUDIT_ADDRESS_KEY_FILE=$(q "$(audit_key_file)")"
         echo "STACK_SOFTHSM2_CONF=$(q "$HSM_CONF")"
         echo "STACK_HSM_LIBRARY=$HSM_LIBRARY"
         echo "STACK_HSM_TOKEN_LABEL=$HSM_TOKEN_LABEL"
@@ -101,6 +115,8 @@ write_env() {
         echo "Directory__PeopleBase=$DS_PEOPLE_BASE"
         echo "Directory__CertificateRepositoryBase=$DS_CERT_REPO_BASE"
         echo "Lifecycle__CheckpointEntry=$DS_LIFECYCLE_DN"
+        # The key with which results digest delivery addresses for the audit trail (docs/audit.md).
+        echo "Audit__AddressKeyFile=$(audit_key_file)"
         echo "Token__KeyWrap=Pkcs1"
         echo "Token__IssuanceProtectionCertificateFile=$PKI/issuance-protection.crt"
         echo "Hsm__Library=$HSM_LIBRARY"

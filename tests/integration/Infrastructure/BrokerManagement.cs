@@ -19,6 +19,22 @@ public sealed class BrokerManagement : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", credentials);
     }
 
+    /// <summary>The management API's view of a queue of the stack's vhost (type, members, arguments, policy, ...).</summary>
+    public async Task<JsonElement> QueueAsync(string queue)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"queues/{Uri.EscapeDataString(_vhost)}/{Uri.EscapeDataString(queue)}"));
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The bindings of a queue: (source exchange, routing key) pairs, the default exchange's included.</summary>
+    public async Task<IReadOnlyList<(string Source, string RoutingKey)>> BindingsOfQueueAsync(string queue)
+    {
+        using var document = JsonDocument.Parse(await _http.GetStringAsync($"queues/{Uri.EscapeDataString(_vhost)}/{Uri.EscapeDataString(queue)}/bindings"));
+        return document.RootElement.EnumerateArray()
+            .Select(b => (b.GetProperty("source").GetString()!, b.GetProperty("routing_key").GetString()!))
+            .ToList();
+    }
+
     /// <summary>Names of the open connections whose client-provided name is <paramref name="connectionName"/>.</summary>
     public async Task<IReadOnlyList<string>> ConnectionsNamedAsync(string connectionName)
     {

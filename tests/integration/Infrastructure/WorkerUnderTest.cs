@@ -48,6 +48,11 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     public string NoticesExchange => Prefix + ".notices";
     public string DeadLetterQueue => Prefix + ".dead";
 
+    /// <summary>This instance's audit stream; declared only by a worker started with <c>auditStream: true</c>.</summary>
+    public string AuditStream => Prefix + ".audit";
+
+    private bool _auditStream;
+
     /// <summary>Partition queues per lane (the default unless a test sets <c>Topology:Partitions</c>).</summary>
     public int Partitions { get; private set; } = SharedSecretWorker.Broker.TopologyOptions.DefaultPartitions;
 
@@ -63,9 +68,11 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     /// <summary>Starts the worker with the stack's configuration plus <paramref name="overrides"/> (configuration keys with ':').</summary>
     /// <param name="overrides">Configuration on top of the stack's.</param>
     /// <param name="logging">Changes the worker's logging (level, providers) after the default console at Warning.</param>
-    public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="auditStream">Declare this instance's audit stream (<see cref="AuditStream"/>); off otherwise.</param>
+    public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, Action<ILoggingBuilder>? logging = null,
+        bool auditStream = false)
     {
-        var worker = new WorkerUnderTest(NewPrefix());
+        var worker = new WorkerUnderTest(NewPrefix()) { _auditStream = auditStream };
         await worker.StartCoreAsync(overrides ?? new Dictionary<string, string?>(), logging);
         return worker;
     }
@@ -112,6 +119,9 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         // Every worker of every test would watch the one directory and race for each used token:
         // the token lifecycle's tests turn it on for their own worker.
         settings["Lifecycle:Enabled"] = "false";
+        // A stream per test worker would be a replicated log on every node for each test: only the audit
+        // trail's tests declare one, for their own worker.
+        settings["Topology:AuditStream"] = _auditStream ? AuditStream : "";
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }
@@ -488,6 +498,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
         }
         await channel.QueueDeleteAsync(DeadLetterQueue, false, false);
         await channel.QueueDeleteAsync(Prefix + ".delivery-limit", false, false);
+        await channel.QueueDeleteAsync(AuditStream, false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.results", false, false);
         await channel.QueueDeleteAsync($"{Prefix}.observer.notices", false, false);
         foreach (var exchange in new[] { "requests", "results", "notices", "dead-letter", "retry", "workers" })
