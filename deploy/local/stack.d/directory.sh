@@ -17,8 +17,10 @@ DS_WORKER_DN="uid=shrtok-worker,$DS_SERVICES_BASE"
 DS_LIFECYCLE_DN="cn=shrtok-lifecycle,$DS_SERVICES_BASE"
 DS_BACKEND=userroot
 # Dogtag indexes these on a CA's directory (base/ca/database/ds/index.ldif); the watcher's
-# catch-up search filters on them.
-DS_RECORD_INDEXES="dateOfCreate revokedOn"
+# catch-up search filters on them. The others are the worker's own (docs/token-lifecycle.md,
+# "A lifetime"): the expiry sweep searches shrTokNotAfter with <= and metaInfo for revShrTokInfo:*.
+# Each is ATTRIBUTE:TYPES.
+DS_RECORD_INDEXES="dateOfCreate:eq,pres revokedOn:eq,pres shrTokNotAfter:eq,pres metaInfo:eq,sub"
 DS_GENERATED_USERS=2000
 DS_GENERATED_RECORDS_FIRST=100000
 DS_GENERATED_RECORDS=2000
@@ -277,24 +279,26 @@ ds_ensure_acis() {
     fi
 }
 
-# Adds the equality and presence indexes of DS_RECORD_INDEXES that are missing, and builds them
-# with a reindex task (online), waiting for it to end.
+# Adds the indexes of DS_RECORD_INDEXES that are missing, and builds them with a reindex task
+# (online), waiting for it to end.
 ds_ensure_indexes() {
     local a missing=() config="cn=ldbm database,cn=plugins,cn=config"
     for a in $DS_RECORD_INDEXES; do
-        ds_exists "cn=$a,cn=index,cn=$DS_BACKEND,$config" || missing+=("$a")
+        ds_exists "cn=${a%%:*},cn=index,cn=$DS_BACKEND,$config" || missing+=("$a")
     done
     [ "${#missing[@]}" -eq 0 ] && return 0
     log "directory: indexing ${missing[*]}"
     for a in "${missing[@]}"; do
-        printf 'dn: cn=%s,cn=index,cn=%s,%s\nobjectClass: top\nobjectClass: nsIndex\ncn: %s\nnsSystemIndex: false\nnsIndexType: eq\nnsIndexType: pres\n\n' \
-            "$a" "$DS_BACKEND" "$config" "$a"
+        printf 'dn: cn=%s,cn=index,cn=%s,%s\nobjectClass: top\nobjectClass: nsIndex\ncn: %s\nnsSystemIndex: false\n' \
+            "${a%%:*}" "$DS_BACKEND" "$config" "${a%%:*}"
+        tr ',' '\n' <<<"${a#*:}" | sed 's/^/nsIndexType: /'
+        printf '\n'
     done | dm_ldap ldapadd -c >"$DS_PREFIX/index.out" 2>&1 || die "directory: adding indexes failed" "$DS_PREFIX/index.out"
     local task
     task="shrtok-reindex-$(date +%s)"
     {
         printf 'dn: cn=%s,cn=index,cn=tasks,cn=config\nobjectClass: top\nobjectClass: extensibleObject\ncn: %s\nnsInstance: %s\n' "$task" "$task" "$DS_BACKEND"
-        for a in "${missing[@]}"; do printf 'nsIndexAttribute: %s:eq,pres\n' "$a"; done
+        for a in "${missing[@]}"; do printf 'nsIndexAttribute: %s\n' "$a"; done
     } | dm_ldap ldapadd >>"$DS_PREFIX/index.out" 2>&1 || die "directory: starting the reindex task failed" "$DS_PREFIX/index.out"
     local i code
     for i in $(seq 1 240); do
@@ -319,7 +323,8 @@ ds_provision() {
     # The certificate record as Dogtag defines it (subjectName, dateOfCreate, revokedOn, ...): an
     # instance created before the lifecycle watcher has the short class and gets the full one.
     if ! grep -q "NAME 'certificateRecord'.*subjectName.*revokedOn" <<<"$schema" || ! grep -q "NAME 'shrTok'" <<<"$schema" \
-        || ! grep -q "NAME 'metaInfo'" <<<"$schema" || ! grep -q "NAME 'dateOfCreate'" <<<"$schema"; then
+        || ! grep -q "NAME 'metaInfo'" <<<"$schema" || ! grep -q "NAME 'dateOfCreate'" <<<"$schema" \
+        || ! grep -q "NAME 'shrTokNotAfter'" <<<"$schema"; then
         log "directory: loading schema 60shrtok.ldif"
         dm_ldap ldapmodify -f "$HERE/schema/60shrtok.ldif" >"$DS_PREFIX/schema.out" 2>&1 \
             || die "directory: schema load failed" "$DS_PREFIX/schema.out"
