@@ -54,6 +54,7 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
         var watch = new LdapCertificateRecordWatch(connection, certificateBase, timeout, pageSize);
+        await watch.CheckBaseAsync(cancellationToken).ConfigureAwait(false);
         var persistent = PersistentSearchControl.Create(LdapChangeTypes.Add | LdapChangeTypes.Modify, changesOnly: true, returnEntryChanges: true);
         watch._search = await connection.StartAsync(id => LdapProtocol.SearchRequest(id, certificateBase, LdapScope.WholeSubtree, Records, RecordAttributes, [persistent]),
             cancellationToken).ConfigureAwait(false);
@@ -135,6 +136,39 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
             LdapFilter.Present(LdapValues.ObjectClassAttribute), [LdapProtocol.NoAttributes]), cancellationToken).ConfigureAwait(false);
         var result = await _connection.CompleteAsync(probe, _timeout, what, cancellationToken).ConfigureAwait(false);
         if (result.Code != 0) throw Refused(what, result);
+    }
+
+    /// <summary>
+    /// Reads the base itself before the persistent search is sent. 389 DS ends a persistent search on
+    /// a missing base with success, and that end may reach us after the probe's answer (the search runs
+    /// on a thread of its own), so it cannot tell a missing base in time; a base-scope read can:
+    /// noSuchObject (32), or no entry when the bind may not read it.
+    /// </summary>
+    private async Task CheckBaseAsync(CancellationToken cancellationToken)
+    {
+        var what = "Reading the certificate base";
+        var read = await _connection.StartAsync(id => LdapProtocol.SearchRequest(id, _base, LdapScope.BaseObject,
+            LdapFilter.Present(LdapValues.ObjectClassAttribute), [LdapProtocol.NoAttributes]), cancellationToken).ConfigureAwait(false);
+        var found = false;
+        while (true)
+        {
+            var message = await _connection.NextAsync(read, _timeout, what, cancellationToken).ConfigureAwait(false);
+            if (message.Operation.HasSameClassAndValue(LdapProtocol.SearchResultEntryTag))
+            {
+                found = true;
+                continue;
+            }
+            if (!LdapProtocol.IsFinal(message)) continue;
+            var result = LdapProtocol.ReadResult(message);
+            if (result.Code == LdapResultCodes.NoSuchObject || (result.Code == 0 && !found))
+            {
+                throw new DirectoryException(DirectoryFailure.Misconfigured,
+                    $"{what} '{_base}' found nothing: the base does not exist on {_connection.Endpoint}, or the bind may not read it.", _base,
+                    result.Code == 0 ? null : result.Code);
+            }
+            if (result.Code != 0) throw Refused(what, result);
+            return;
+        }
     }
 
     /// <summary>A message of the persistent search as a change; null for what is not one (a referral).</summary>
