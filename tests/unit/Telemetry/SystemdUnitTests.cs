@@ -50,11 +50,12 @@ public sealed class SystemdUnitTests
         Assert.True(Seconds(Value("TimeoutStopSec")) > hostShutdown.TotalSeconds);
 
         var credentials = settings.Where(s => s.Key == "LoadCredential").Select(s => s.Value.Split(':')[0]).ToList();
-        Assert.Equal(["hsm-pin", "directory-password", "broker-password"], credentials);
+        Assert.Equal(["hsm-pin", "directory-password", "broker-password", "audit-address-key"], credentials);
         var environment = settings.Where(s => s.Key == "Environment").Select(s => s.Value).ToList();
         Assert.Contains("Hsm__PinFile=%d/hsm-pin", environment);
         Assert.Contains("Directory__BindPasswordFile=%d/directory-password", environment);
         Assert.Contains("RabbitMq__PasswordFile=%d/broker-password", environment);
+        Assert.Contains("Audit__AddressKeyFile=%d/audit-address-key", environment);
     }
 
     private static double Seconds(string value) =>
