@@ -22,6 +22,7 @@ internal static class Cli
         global::ShrTok.Commands.BatchCommand.Create(),
         global::ShrTok.Commands.BatchStatusCommand.Create(),
         global::ShrTok.Commands.AuditCommand.Create(),
+        global::ShrTok.Commands.TokensCommand.Create(),
     ];
 
     public static int Run(string[] args)

@@ -23,6 +23,8 @@ public static class DirectoryServiceCollectionExtensions
         services.AddSingleton<IDirectoryStore>(provider => provider.GetRequiredService<LdapDirectoryStore>());
         // The token lifecycle's side (docs/token-lifecycle.md): its own connections, made only when used.
         services.AddSingleton<ITokenLifecycleDirectory, LdapTokenLifecycleDirectory>();
+        // Listing outstanding tokens (shrtok tokens, the outstanding-token gauge): its own connection, made only when used.
+        services.AddSingleton<IOutstandingTokenReader, LdapOutstandingTokenReader>();
         return services;
     }
 }

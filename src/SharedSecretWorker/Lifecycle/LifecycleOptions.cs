@@ -19,6 +19,9 @@ public sealed class LifecycleOptions
     /// <summary>Default interval between checkpoints (and probes of the watch connection).</summary>
     public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Default interval between counts of the outstanding tokens (the gauges behind the dashboard's panel and the overdue-token alert).</summary>
+    public static readonly TimeSpan DefaultCensusInterval = TimeSpan.FromMinutes(1);
+
     /// <summary>Default first pause before watching again after a failure; it doubles up to <see cref="MaxReconnectDelay"/>.</summary>
     public static readonly TimeSpan DefaultReconnectDelay = TimeSpan.FromSeconds(5);
 
@@ -49,4 +52,11 @@ public sealed class LifecycleOptions
 
     /// <summary>First pause before watching again after a failure.</summary>
     public TimeSpan ReconnectDelay { get; set; } = DefaultReconnectDelay;
+
+    /// <summary>
+    /// How often every outstanding token is counted for the gauges <c>shrtok.tokens.outstanding</c> and
+    /// <c>shrtok.tokens.overdue</c> (docs/token-lifecycle.md, "Outstanding tokens"): one paged read of the
+    /// tokens per interval. Zero turns the count off.
+    /// </summary>
+    public TimeSpan CensusInterval { get; set; } = DefaultCensusInterval;
 }

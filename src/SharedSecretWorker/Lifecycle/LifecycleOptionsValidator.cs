@@ -11,6 +11,8 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
     private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxCheckpointInterval = TimeSpan.FromHours(1);
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinCensusInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxCensusInterval = TimeSpan.FromDays(1);
 
     public ValidateOptionsResult Validate(string? name, LifecycleOptions options)
     {
@@ -30,6 +32,9 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
         Check(errors, $"{s}:ClockMargin", options.ClockMargin, TimeSpan.Zero, MaxClockMargin);
         Check(errors, $"{s}:CheckpointInterval", options.CheckpointInterval, MinInterval, MaxCheckpointInterval);
         Check(errors, $"{s}:ReconnectDelay", options.ReconnectDelay, MinInterval, MaxReconnectDelay);
+        // Each count reads every token: more often than every few seconds would load the directory for a dashboard.
+        if (options.CensusInterval != TimeSpan.Zero)
+            Check(errors, $"{s}:CensusInterval", options.CensusInterval, MinCensusInterval, MaxCensusInterval);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -33,6 +33,8 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<LifecycleCheckpoint>();
         services.TryAddSingleton<TokenConsumption>();
         services.AddHostedService<CertificateRecordWatcher>();
+        // Needs IOutstandingTokenReader (AddDirectoryStore).
+        services.AddHostedService<TokenCensus>();
         return services;
     }
 }

@@ -72,6 +72,8 @@ public static class LogEvents
     public const int ConsumedEventNotPublished = 5007;
     public const int LifecycleChangeFailed = 5008;
     public const int ConsumedEventLost = 5009;
+    public const int TokenCensusFailed = 5050;
+    public const int TokenCensusTaken = 5051;
 
     // 4xxx: operations (telemetry, health, systemd)
     public const int TelemetryEndpoint = 4000;

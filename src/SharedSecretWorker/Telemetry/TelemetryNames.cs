@@ -71,6 +71,17 @@ public static class TelemetryNames
     /// <summary>Gauge: 1 while the last health check of a dependency (broker, directory, hsm) passed, else 0.</summary>
     public const string DependencyUp = "shrtok.dependency.up";
 
+    // ---- metrics: token lifecycle ----
+
+    /// <summary>Gauge: tokens now in the directory, by kind, as last counted (Lifecycle:CensusInterval).</summary>
+    public const string TokensOutstanding = "shrtok.tokens.outstanding";
+
+    /// <summary>Gauge: tokens still in the directory after their expiry, by kind: the expiry sweep is behind or not running.</summary>
+    public const string TokensOverdue = "shrtok.tokens.overdue";
+
+    /// <summary>Gauge: tokens with no record of issue (written before records were kept, or by hand): they never expire.</summary>
+    public const string TokensUnrecorded = "shrtok.tokens.unrecorded";
+
     // ---- metric and span attributes of our own ----
 
     /// <summary>Request kind (enrollment, revocation, clear, unknown).</summary>

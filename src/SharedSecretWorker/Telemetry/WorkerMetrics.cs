@@ -64,8 +64,31 @@ public static class WorkerMetrics
     private static readonly ObservableGauge<int> DependencyGauge = Meter.CreateObservableGauge(TelemetryNames.DependencyUp,
         () => PerDependency(w => w.DependencyUp(), anyTrue: false), "{state}", "1 while the dependency's last health check passed.");
 
+    private static TokenCensusCounts? _census;
+
+    private static readonly ObservableGauge<int> TokensOutstandingGauge = Meter.CreateObservableGauge(TelemetryNames.TokensOutstanding,
+        () => PerKind(c => (c.Enrollment, c.Revocation)), "{token}", "Tokens now in the directory, as last counted.");
+
+    private static readonly ObservableGauge<int> TokensOverdueGauge = Meter.CreateObservableGauge(TelemetryNames.TokensOverdue,
+        () => PerKind(c => (c.EnrollmentOverdue, c.RevocationOverdue)), "{token}", "Tokens still in the directory after their expiry.");
+
+    private static readonly ObservableGauge<int> TokensUnrecordedGauge = Meter.CreateObservableGauge(TelemetryNames.TokensUnrecorded,
+        () => PerKind(c => (c.EnrollmentUnrecorded, c.RevocationUnrecorded)), "{token}", "Tokens with no record of issue: they never expire.");
+
     /// <summary>The observable instruments (for tests and to keep them referenced).</summary>
-    internal static IReadOnlyList<Instrument> Observables => [InFlightGauge, InFlightLimitGauge, CircuitGauge, DependencyGauge];
+    internal static IReadOnlyList<Instrument> Observables =>
+        [InFlightGauge, InFlightLimitGauge, CircuitGauge, DependencyGauge, TokensOutstandingGauge, TokensOverdueGauge, TokensUnrecordedGauge];
+
+    /// <summary>The latest count of outstanding tokens; the gauges report it until the next (none before the first).</summary>
+    public static void TokenCensus(TokenCensusCounts counts) => Volatile.Write(ref _census, counts);
+
+    private static IEnumerable<Measurement<int>> PerKind(Func<TokenCensusCounts, (int Enrollment, int Revocation)> select)
+    {
+        if (Volatile.Read(ref _census) is not { } census) yield break;
+        var (enrollment, revocation) = select(census);
+        yield return new Measurement<int>(enrollment, new KeyValuePair<string, object?>(TelemetryNames.KindTag, "enrollment"));
+        yield return new Measurement<int>(revocation, new KeyValuePair<string, object?>(TelemetryNames.KindTag, "revocation"));
+    }
 
     /// <summary>One attempt settled.</summary>
     public static void Processed(string kind, string outcome, double seconds)

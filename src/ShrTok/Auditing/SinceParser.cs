@@ -13,19 +13,9 @@ internal static class SinceParser
         since = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
         text = text.Trim();
-        var unit = text[^1];
-        if (char.IsAsciiLetterLower(unit) && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        if (DurationText.TryParse(text, out var span))
         {
-            TimeSpan? span = unit switch
-            {
-                's' => TimeSpan.FromSeconds(count),
-                'm' => TimeSpan.FromMinutes(count),
-                'h' => TimeSpan.FromHours(count),
-                'd' => TimeSpan.FromDays(count),
-                _ => null,
-            };
-            if (span is null) return false;
-            since = now - span.Value;
+            since = now - span;
             return true;
         }
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out since);

@@ -59,6 +59,7 @@ public sealed class LifecycleOptionsTests
         services.AddLogging();
         services.AddSingleton<SharedSecretWorker.Directory.ITokenLifecycleDirectory, FakeLifecycleDirectory>();
         services.AddSingleton<ITokenEventPublisher, FakeTokenEvents>();
+        services.AddSingleton<SharedSecretWorker.Directory.IOutstandingTokenReader, FakeOutstandingTokens>();
         services.AddOptions<SharedSecretWorker.Directory.DirectoryOptions>();
         services.AddLifecycle(configuration);
         return services.BuildServiceProvider();
@@ -77,6 +78,8 @@ public sealed class LifecycleOptionsTests
         Assert.Equal(FakeLifecycleDirectory.CertificateBase, options.CertificateBase);
         Assert.Equal(TimeSpan.FromMinutes(10), options.ClockMargin);
         Assert.Single(provider.GetServices<IHostedService>().OfType<CertificateRecordWatcher>());
+        Assert.Single(provider.GetServices<IHostedService>().OfType<TokenCensus>());
+        Assert.Equal(LifecycleOptions.DefaultCensusInterval, options.CensusInterval);
 
         using var own = Build(new() { ["Directory:CertificateRepositoryBase"] = "ou=a,dc=b", ["Lifecycle:CertificateBase"] = "ou=c,dc=d" });
         Assert.Equal("ou=c,dc=d", own.GetRequiredService<IOptions<LifecycleOptions>>().Value.CertificateBase);

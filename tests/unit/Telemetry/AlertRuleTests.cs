@@ -18,7 +18,7 @@ public sealed partial class AlertRuleTests
     {
         var run = ProcessRun.Run(ProcessRun.Tool("promtool", "prometheus"), ["check", "rules", "shared-secret-worker.rules.yml"], workingDirectory: PrometheusDirectory);
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("SUCCESS: 8 rules found", run.Output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 9 rules found", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed partial class AlertRuleTests
         var rules = File.ReadAllText(RepositoryFiles.Path("deploy", "prometheus", "shared-secret-worker.rules.yml"));
         var runbook = File.ReadAllText(RepositoryFiles.Path("docs", "operations.md"));
         var alerts = AlertName().Matches(rules).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(8, alerts.Count);
+        Assert.Equal(9, alerts.Count);
         foreach (var alert in alerts)
         {
             Assert.Contains($"docs/operations.md#{alert.ToLowerInvariant()}", rules, StringComparison.Ordinal);

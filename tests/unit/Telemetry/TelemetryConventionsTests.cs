@@ -15,7 +15,7 @@ public sealed class TelemetryConventionsTests
         var names = typeof(TelemetryNames).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);
         var instruments = ExportedMetrics.Instruments();
-        Assert.Equal(15, instruments.Count); // 11 recorded, 4 observed
+        Assert.Equal(18, instruments.Count); // 11 recorded, 7 observed
         foreach (var instrument in instruments)
         {
             Assert.Contains(instrument.Name, names);
