@@ -3,7 +3,7 @@ using SharedSecretWorker.Directory;
 
 namespace SharedSecretWorker.Lifecycle;
 
-/// <summary>Start-up validation of <see cref="LifecycleOptions"/>; every error names its key. Nothing is checked when the watcher is off.</summary>
+/// <summary>Start-up validation of <see cref="LifecycleOptions"/>; every error names its key. Only the census interval is checked when the watcher is off.</summary>
 internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOptions>
 {
     private static readonly TimeSpan MaxFirstCatchUp = TimeSpan.FromDays(366);
@@ -16,9 +16,12 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
 
     public ValidateOptionsResult Validate(string? name, LifecycleOptions options)
     {
-        if (!options.Enabled) return ValidateOptionsResult.Success;
         var errors = new List<string>();
         const string s = LifecycleOptions.SectionName;
+        // Each count reads every token: more often than every few seconds would load the directory for a dashboard.
+        if (options.CensusInterval != TimeSpan.Zero)
+            Check(errors, $"{s}:CensusInterval", options.CensusInterval, MinCensusInterval, MaxCensusInterval);
+        if (!options.Enabled) return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 
         if (string.IsNullOrWhiteSpace(options.CertificateBase))
             errors.Add($"{s}:CertificateBase is empty, and so is {DirectoryOptions.SectionName}:CertificateRepositoryBase: name where the CA's certificate records are, or set {s}:Enabled to false.");
@@ -32,9 +35,6 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
         Check(errors, $"{s}:ClockMargin", options.ClockMargin, TimeSpan.Zero, MaxClockMargin);
         Check(errors, $"{s}:CheckpointInterval", options.CheckpointInterval, MinInterval, MaxCheckpointInterval);
         Check(errors, $"{s}:ReconnectDelay", options.ReconnectDelay, MinInterval, MaxReconnectDelay);
-        // Each count reads every token: more often than every few seconds would load the directory for a dashboard.
-        if (options.CensusInterval != TimeSpan.Zero)
-            Check(errors, $"{s}:CensusInterval", options.CensusInterval, MinCensusInterval, MaxCensusInterval);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -33,7 +33,8 @@ internal sealed class TokenCensus : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled || _options.CensusInterval == TimeSpan.Zero) return;
+        // Read-only, and independent of the watcher (Lifecycle:Enabled): a site may watch elsewhere and still chart its tokens.
+        if (_options.CensusInterval == TimeSpan.Zero) return;
         var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {

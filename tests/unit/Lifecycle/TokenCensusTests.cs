@@ -73,16 +73,21 @@ public sealed class TokenCensusTests
     }
 
     [Fact]
-    public async Task A_zero_interval_or_a_disabled_lifecycle_counts_nothing()
+    public async Task A_zero_interval_counts_nothing_and_a_stopped_watcher_does_not_stop_the_count()
     {
-        foreach (var options in new[] { new LifecycleOptions { CensusInterval = TimeSpan.Zero }, new LifecycleOptions { Enabled = false } })
-        {
-            var reader = new FakeOutstandingTokens();
-            var census = new TokenCensus(reader, Options.Create(options), TimeProvider.System, NullLogger<TokenCensus>.Instance);
-            await census.StartAsync(CancellationToken.None);
-            await Task.Delay(50);
-            await census.StopAsync(CancellationToken.None);
-            Assert.Equal(0, reader.Reads);
-        }
+        var off = new FakeOutstandingTokens();
+        var census = new TokenCensus(off, Options.Create(new LifecycleOptions { CensusInterval = TimeSpan.Zero }), TimeProvider.System, NullLogger<TokenCensus>.Instance);
+        await census.StartAsync(CancellationToken.None);
+        await Task.Delay(50);
+        await census.StopAsync(CancellationToken.None);
+        Assert.Equal(0, off.Reads);
+
+        var on = new FakeOutstandingTokens();
+        census = new TokenCensus(on, Options.Create(new LifecycleOptions { Enabled = false }), TimeProvider.System, NullLogger<TokenCensus>.Instance);
+        await census.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (on.Reads == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await census.StopAsync(CancellationToken.None);
+        Assert.Equal(1, on.Reads);
     }
 }
