@@ -23,6 +23,7 @@ internal static class Cli
         global::ShrTok.Commands.BatchStatusCommand.Create(),
         global::ShrTok.Commands.AuditCommand.Create(),
         global::ShrTok.Commands.TokensCommand.Create(),
+        global::ShrTok.Commands.ReissueCommand.Create(),
     ];
 
     public static int Run(string[] args)

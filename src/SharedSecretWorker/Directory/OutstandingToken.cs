@@ -14,6 +14,7 @@ namespace SharedSecretWorker.Directory;
 /// <param name="TokenSha256">Lower-case hex SHA-256 of the token text.</param>
 /// <param name="Metadata">What the worker recorded beside it, when that record belongs to this token (same SHA-256); null for a token written before records were kept, or by hand.</param>
 /// <param name="EntryModifiedAt">The entry's modifyTimestamp: no earlier than the token's write.</param>
+/// <param name="HolderDn">The person the token is for: the entry itself (enrollment), or the certificate's subject as the record names it (revocation; the user's entry DN for a certificate issued through a shared-token profile), null when the record names none.</param>
 public sealed record OutstandingToken(
     RequestKind Kind,
     string Dn,
@@ -21,7 +22,8 @@ public sealed record OutstandingToken(
     string? Serial,
     string TokenSha256,
     TokenMetadata? Metadata,
-    DateTimeOffset? EntryModifiedAt)
+    DateTimeOffset? EntryModifiedAt,
+    string? HolderDn = null)
 {
     /// <summary>The token's issue time when recorded, else the entry's last change (a lower bound of its age).</summary>
     public DateTimeOffset? IssuedAt => Metadata?.IssuedAt ?? EntryModifiedAt;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -50,7 +48,7 @@ internal static class TokensCommand
         string? wrappedTo = null;
         if (wrappedToFile is not null)
         {
-            if (!TryFingerprint(wrappedToFile, out wrappedTo, out var problem)) return Usage($"--wrapped-to: {problem}");
+            if (!CertificateFingerprint.TryRead(wrappedToFile.FullName, out wrappedTo, out var problem)) return Usage($"--wrapped-to: {problem}");
         }
         IConfiguration configuration;
         try
@@ -110,29 +108,6 @@ internal static class TokensCommand
         }
         if (!json) Console.Out.WriteLine(OutstandingTokenTable.Summary(listed, overdue, unrecorded));
         return Cli.ExitOk;
-    }
-
-    /// <summary>The lower-case hex SHA-256 of the certificate's DER, as token records name the certificate they were wrapped to.</summary>
-    internal static bool TryFingerprint(FileInfo file, out string? fingerprint, out string? problem)
-    {
-        fingerprint = null;
-        problem = null;
-        if (!file.Exists)
-        {
-            problem = $"the file '{file.FullName}' does not exist.";
-            return false;
-        }
-        try
-        {
-            using var certificate = X509CertificateLoader.LoadCertificateFromFile(file.FullName);
-            fingerprint = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
-            return true;
-        }
-        catch (CryptographicException ex)
-        {
-            problem = $"'{file.FullName}' is not a certificate in PEM or DER ({ex.Message}).";
-            return false;
-        }
     }
 
     private static int Usage(string message)

@@ -1,5 +1,3 @@
-using System.DirectoryServices.Protocols;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,33 +23,9 @@ public sealed class OutstandingTokenReaderTests : IDisposable
 
     public void Dispose() => _bed.Dispose();
 
-    private static DirectoryAttributeModification Replace(string attribute, string value)
-    {
-        var modification = new DirectoryAttributeModification { Name = attribute, Operation = DirectoryAttributeOperation.Replace };
-        modification.Add(value);
-        return modification;
-    }
+    private void WriteEnrollment(string dn, string token, TokenMetadata? metadata) => TokenRecords.WriteEnrollment(_bed.Admin, dn, token, metadata);
 
-    /// <summary>A token and, optionally, its record written as the worker writes them: one modify.</summary>
-    private void WriteEnrollment(string dn, string token, TokenMetadata? metadata)
-    {
-        var request = new ModifyRequest(dn);
-        var shrTok = new DirectoryAttributeModification { Name = "shrTok", Operation = DirectoryAttributeOperation.Replace };
-        shrTok.Add(Encoding.ASCII.GetBytes(token));
-        request.Modifications.Add(shrTok);
-        if (metadata is not null)
-        {
-            request.Modifications.Add(Replace(TokenMetadata.EnrollmentAttribute, metadata.Format()));
-            if (metadata.NotAfter is { } notAfter) request.Modifications.Add(Replace(TokenMetadata.EnrollmentNotAfterAttribute, TokenMetadata.FormatTime(notAfter)));
-        }
-        _bed.Admin.SendRequest(request);
-    }
-
-    private static TokenMetadata Record(string token, string requestId, TimeSpan age, TimeSpan? lifetime)
-    {
-        var issued = TokenMetadata.ToSeconds(DateTimeOffset.UtcNow - age);
-        return new TokenMetadata(TokenDigest.Sha256Hex(token), issued, lifetime is { } l ? issued + l : null, requestId, "batch-" + requestId, new string('9', 64));
-    }
+    private static TokenMetadata Record(string token, string requestId, TimeSpan age, TimeSpan? lifetime) => TokenRecords.For(token, requestId, age, lifetime);
 
     private async Task<List<OutstandingToken>> ReadAllAsync()
     {

@@ -22,6 +22,7 @@ internal sealed class LdapOutstandingTokenReader : IOutstandingTokenReader, IDis
 
     private const string ModifyTimestamp = "modifyTimestamp";
     private const string Uid = "uid";
+    private const string SubjectName = "subjectName";
 
     private readonly DirectoryOptions _options;
     private readonly LdapConnectionFactory _factory;
@@ -62,12 +63,12 @@ internal sealed class LdapOutstandingTokenReader : IOutstandingTokenReader, IDis
             var sha256 = TokenDigest.Sha256Hex(Encoding.ASCII.GetString(tokens[0]));
             var metadata = TokenMetadata.Parse(LdapValues.Strings(entry, TokenMetadata.EnrollmentAttribute).FirstOrDefault());
             yield return new OutstandingToken(RequestKind.Enrollment, entry.DistinguishedName, LdapValues.Strings(entry, Uid).FirstOrDefault(), null,
-                sha256, BelongsTo(metadata, sha256), GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()));
+                sha256, BelongsTo(metadata, sha256), GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()), entry.DistinguishedName);
         }
 
         var records = $"(&(objectClass={LdapCertificateRecordWatch.ObjectClass})({RevocationTokenValues.MetaInfoAttribute}={RevocationTokenValues.Prefix}*))";
         await foreach (var entry in SearchAsync("Listing revocation tokens", _options.CertificateRepositoryBase, records,
-                           ["cn", RevocationTokenValues.MetaInfoAttribute, ModifyTimestamp], cancellationToken).ConfigureAwait(false))
+                           ["cn", RevocationTokenValues.MetaInfoAttribute, SubjectName, ModifyTimestamp], cancellationToken).ConfigureAwait(false))
         {
             var values = RevocationTokenValues.Select(entry);
             // The token the CA would read (the last revShrTok value parsed).
@@ -78,7 +79,33 @@ internal sealed class LdapOutstandingTokenReader : IOutstandingTokenReader, IDis
                 .Select(TokenMetadata.ParseMetaInfo)
                 .FirstOrDefault(m => m is not null && string.Equals(m.TokenSha256, sha256, StringComparison.Ordinal));
             yield return new OutstandingToken(RequestKind.Revocation, entry.DistinguishedName, null, LdapValues.Strings(entry, "cn").FirstOrDefault(),
-                sha256, metadata, GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()));
+                sha256, metadata, GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()),
+                LdapValues.Strings(entry, SubjectName).FirstOrDefault());
+        }
+    }
+
+    public async Task<string?> ReadAttributeAsync(string dn, string attribute, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dn);
+        ArgumentException.ThrowIfNullOrEmpty(attribute);
+        try
+        {
+            return await _pool.RunAsync(connection =>
+            {
+                try
+                {
+                    var response = LdapOperations.Search(connection, new SearchRequest(dn, LdapOperations.AnyObjectFilter, SearchScope.Base, attribute));
+                    return response.Entries.Count == 1 ? LdapValues.Strings(response.Entries[0], attribute).FirstOrDefault() : null;
+                }
+                catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is LdapResultCodes.NoSuchObject or LdapResultCodes.InvalidDnSyntax)
+                {
+                    return null;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DirectoryOperationException or LdapException)
+        {
+            throw LdapFailures.Classify(e, $"Reading {attribute} of '{dn}'", dn, DirectoryFailure.Misconfigured);
         }
     }
 

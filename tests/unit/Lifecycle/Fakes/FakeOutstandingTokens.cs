@@ -12,6 +12,12 @@ internal sealed class FakeOutstandingTokens : IOutstandingTokenReader
 
     public int Reads { get; private set; }
 
+    /// <summary>Attribute values by entry DN and attribute name.</summary>
+    public Dictionary<(string Dn, string Attribute), string> Attributes { get; } = [];
+
+    public Task<string?> ReadAttributeAsync(string dn, string attribute, CancellationToken cancellationToken) =>
+        Task.FromResult(Attributes.TryGetValue((dn, attribute), out var value) ? value : null);
+
     public async IAsyncEnumerable<OutstandingToken> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Reads++;
