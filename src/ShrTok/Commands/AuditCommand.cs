@@ -51,14 +51,7 @@ internal static class AuditCommand
             return Usage($"configuration: {ex.Message}");
         }
 
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var interrupt = new ConsoleInterrupt();
         var skipped = 0;
         string? firstSkipped = null;
         try
@@ -87,7 +80,7 @@ internal static class AuditCommand
                 Console.Out.WriteLine(json ? record.ToJson() : AuditTable.Row(record));
             }, interrupt.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupt.IsRequested)
         {
             // Ctrl-C ends --follow: what was printed stands.
         }
@@ -95,10 +88,6 @@ internal static class AuditCommand
         {
             Console.Error.WriteLine($"shrtok audit: {ex.Message}");
             return Cli.ExitFailed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
         if (skipped > 0)
             Console.Error.WriteLine($"shrtok audit: skipped {skipped} message(s) not published by the workers' user; the first: {firstSkipped}.");

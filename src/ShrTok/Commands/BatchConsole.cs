@@ -19,28 +19,14 @@ internal static class BatchConsole
             Console.Error.WriteLine($"shrtok batch: configuration: {ex.Message}");
             return Cli.ExitUsage;
         }
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            // The first Ctrl-C stops publishing and waiting cleanly (the batch goes on in the worker); a second one ends the process.
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-            var runner = new BatchRunner(configuration, Console.Out, Console.Error,
-                options => terminal
-                    ? new LiveProgressView(AnsiConsole.Console, TimeProvider.System)
-                    : new PlainProgressView(Console.Out, options.ProgressInterval, TimeProvider.System),
-                TimeProvider.System);
-            return action(runner, interrupt.Token).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        // The first Ctrl-C stops publishing and waiting cleanly (the batch goes on in the worker); a second one ends the process.
+        using var interrupt = new ConsoleInterrupt();
+        var terminal = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        var runner = new BatchRunner(configuration, Console.Out, Console.Error,
+            options => terminal
+                ? new LiveProgressView(AnsiConsole.Console, TimeProvider.System)
+                : new PlainProgressView(Console.Out, options.ProgressInterval, TimeProvider.System),
+            TimeProvider.System);
+        return action(runner, interrupt.Token).GetAwaiter().GetResult();
     }
 }

@@ -64,14 +64,7 @@ internal static class TokensCommand
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddDirectoryStore(configuration);
         await using var provider = services.BuildServiceProvider();
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var interrupt = new ConsoleInterrupt();
         var now = DateTimeOffset.UtcNow;
         var filter = new OutstandingTokenFilter(now, expiringWithin, olderThan, wrappedTo);
         int listed = 0, overdue = 0, unrecorded = 0;
@@ -97,14 +90,10 @@ internal static class TokensCommand
             Console.Error.WriteLine($"shrtok tokens: {ex.Message}");
             return Cli.ExitFailed;
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupt.IsRequested)
         {
             Console.Error.WriteLine("shrtok tokens: interrupted; the list above is incomplete.");
             return Cli.ExitFailed;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
         if (!json) Console.Out.WriteLine(OutstandingTokenTable.Summary(listed, overdue, unrecorded));
         return Cli.ExitOk;

@@ -32,22 +32,7 @@ internal sealed class LdapOutstandingTokenReader : IOutstandingTokenReader, IDis
     {
         _options = options.Value;
         _factory = new LdapConnectionFactory(_options);
-        _pool = new LdapConnectionPool(_factory, new DirectoryOptions
-        {
-            Url = _options.Url,
-            StartTls = _options.StartTls,
-            CaFile = _options.CaFile,
-            BindDn = _options.BindDn,
-            BindPasswordFile = _options.BindPasswordFile,
-            PeopleBase = _options.PeopleBase,
-            CertificateRepositoryBase = _options.CertificateRepositoryBase,
-            RevocationTokenAttribute = _options.RevocationTokenAttribute,
-            EnrollmentTokenAttribute = _options.EnrollmentTokenAttribute,
-            MaxConnections = 1,
-            OperationTimeout = _options.OperationTimeout,
-            ConnectTimeout = _options.ConnectTimeout,
-            MaxConcurrencyRetries = _options.MaxConcurrencyRetries,
-        }, logger);
+        _pool = new LdapConnectionPool(_factory, LdapPoolOptions.With(_options, connections: 1), logger);
     }
 
     public async IAsyncEnumerable<OutstandingToken> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
