@@ -279,6 +279,15 @@ ds_ensure_acis() {
     fi
 }
 
+# The worker lists every outstanding token with paged searches (shrtok tokens, the token census;
+# docs/token-lifecycle.md "Outstanding tokens"): past nsslapd-lookthroughlimit (5000) entries, or
+# an index list longer than nsslapd-idlistscanlimit, 389 DS refuses such a search with
+# adminLimitExceeded unless the bind's own limits for paged searches are lifted.
+ds_ensure_worker_limits() {
+    printf 'dn: %s\nchangetype: modify\nreplace: nsPagedLookThroughLimit\nnsPagedLookThroughLimit: -1\n-\nreplace: nsPagedIDListScanLimit\nnsPagedIDListScanLimit: -1\n' "$DS_WORKER_DN" \
+        | dm_ldap ldapmodify >"$DS_PREFIX/limits.out" 2>&1 || die "directory: setting the worker's search limits failed" "$DS_PREFIX/limits.out"
+}
+
 # Adds the indexes of DS_RECORD_INDEXES that are missing, and builds them with a reindex task
 # (online), waiting for it to end.
 ds_ensure_indexes() {
@@ -344,6 +353,7 @@ ds_provision() {
         log "directory: sample data loaded"
     fi
     ds_ensure_acis
+    ds_ensure_worker_limits
     # Service account password: (re)set whenever the stored one does not bind.
     if ! ldapwhoami -x -H "ldap://$LOOPBACK:$DS_PORT" -D "$DS_WORKER_DN" -y "$worker_pw" >/dev/null 2>&1; then
         log "directory: setting password of $DS_WORKER_DN"

@@ -112,6 +112,15 @@ internal sealed class LdapOutstandingTokenReader : IOutstandingTokenReader, IDis
             {
                 response = await _pool.RunAsync(connection => LdapOperations.Search(connection, request), cancellationToken).ConfigureAwait(false);
             }
+            catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.AdminLimitExceeded)
+            {
+                // More entries to look through than the bind may (nsslapd-lookthroughlimit, 5000 by default): a
+                // listing of every token needs the worker's entry to lift its limits for paged searches.
+                throw new DirectoryException(DirectoryFailure.Misconfigured,
+                    $"{operation} under '{searchBase}' was refused: LDAP result 11 (adminLimitExceeded). The bind '{_options.BindDn}' may look through "
+                    + "fewer entries than the directory holds: give its entry nsPagedLookThroughLimit: -1 and nsPagedIDListScanLimit: -1 "
+                    + "(docs/token-lifecycle.md, \"Outstanding tokens\").", searchBase, LdapResultCodes.AdminLimitExceeded, e);
+            }
             catch (Exception e) when (e is DirectoryOperationException or LdapException)
             {
                 throw LdapFailures.Classify(e, operation, searchBase, DirectoryFailure.Misconfigured);
