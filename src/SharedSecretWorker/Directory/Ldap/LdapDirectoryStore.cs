@@ -55,13 +55,14 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
 
     private string RevocationAttribute => RevocationInMetaInfo ? RevocationTokenValues.MetaInfoAttribute : _tokenAttribute.Attribute;
 
-    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
     {
         CheckUid(uid);
         CheckToken(token);
+        ArgumentNullException.ThrowIfNull(metadata);
         var operation = $"Storing the enrollment token of uid '{uid}'";
         return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation));
+            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, metadata, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
@@ -69,7 +70,9 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         CheckUid(uid);
         var operation = $"Clearing the enrollment token of uid '{uid}'";
         return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Remove(connection, _lookup.FindUser(connection, uid, _tokenAttribute.Attribute), DirectoryFailure.UnknownUid, operation));
+            _tokenAttribute.Remove(connection,
+                _lookup.FindUser(connection, uid, _tokenAttribute.Attribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute),
+                withMetadata: true, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryRead> ReadEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
@@ -79,14 +82,17 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             connection => _tokenAttribute.Read(_lookup.FindUser(connection, uid, _tokenAttribute.Attribute)));
     }
 
-    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default)
+    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
     {
         var dn = _lookup.RecordDn(serial);
         CheckToken(token);
+        ArgumentNullException.ThrowIfNull(metadata);
         var operation = $"Storing the revocation token of serial {serial.Decimal}";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
-            ? connection => _metaInfo.Replace(connection, dn, token, operation)
-            : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token,
+            ? connection => _metaInfo.Replace(connection, dn, token, metadata, operation)
+            // The documentation's shrTok-on-record variant keeps no metadata: the record's schema and
+            // the worker's rights there are the site's, and the lifetime covers the metaInfo form only.
+            : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token, null,
                 DirectoryFailure.UnknownSerial, operation);
         return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
@@ -97,7 +103,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         var operation = $"Clearing the revocation token of serial {serial.Decimal}";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
             ? connection => MetaInfoRevocationWriter.Remove(connection, dn, operation)
-            : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute),
+            : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute), withMetadata: false,
                 DirectoryFailure.UnknownSerial, operation);
         return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
@@ -117,7 +123,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         CheckToken(token);
         var operation = $"Restoring the enrollment token replaced on '{written.Dn}'";
         return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownUid, operation));
+            _tokenAttribute.Restore(connection, written, token, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default)
@@ -126,8 +132,8 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         CheckToken(token);
         var operation = $"Restoring the revocation token replaced on '{written.Dn}'";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
-            ? connection => MetaInfoRevocationWriter.Restore(connection, written.Dn, token, written.Replaced, operation)
-            : connection => _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownSerial, operation);
+            ? connection => MetaInfoRevocationWriter.Restore(connection, written, token, operation)
+            : connection => _tokenAttribute.Restore(connection, written, token, DirectoryFailure.UnknownSerial, operation);
         return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 

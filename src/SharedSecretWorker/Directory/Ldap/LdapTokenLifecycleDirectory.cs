@@ -73,49 +73,69 @@ internal sealed class LdapTokenLifecycleDirectory : ITokenLifecycleDirectory, ID
             SearchResponse response;
             try
             {
-                response = LdapOperations.Search(connection, new SearchRequest(dn, LdapOperations.AnyObjectFilter, SearchScope.Base, Uid, attribute, ModifyTimestamp));
+                response = LdapOperations.Search(connection, new SearchRequest(dn, LdapOperations.AnyObjectFilter, SearchScope.Base,
+                    Uid, attribute, ModifyTimestamp, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute));
             }
             catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is LdapResultCodes.NoSuchObject or LdapResultCodes.InvalidDnSyntax)
             {
                 return null;
             }
-            if (response.Entries.Count != 1) return null;
-            var entry = response.Entries[0];
-            var tokens = LdapValues.Of(entry, attribute);
-            return new TokenHolder(entry.DistinguishedName, LdapValues.Strings(entry, Uid).FirstOrDefault(),
-                tokens.Count == 0 ? null : Encoding.ASCII.GetString(tokens[0]),
-                GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()));
+            return response.Entries.Count != 1 ? null : ToHolder(response.Entries[0]);
         });
     }
 
-    public Task<bool> RemoveEnrollmentTokenAsync(string dn, string token, CancellationToken cancellationToken)
+    private TokenHolder ToHolder(SearchResultEntry entry)
     {
-        ArgumentException.ThrowIfNullOrEmpty(dn);
-        ArgumentException.ThrowIfNullOrEmpty(token);
-        // shrTok is an Octet String: the value is the token's ASCII bytes, matched byte for byte.
-        return DeleteValueAsync($"Removing the used enrollment token of '{dn}'", dn, _options.EnrollmentTokenAttribute, Encoding.ASCII.GetBytes(token), token,
-            cancellationToken);
+        var tokens = LdapValues.Of(entry, _options.EnrollmentTokenAttribute);
+        return new TokenHolder(entry.DistinguishedName, LdapValues.Strings(entry, Uid).FirstOrDefault(),
+            tokens.Count == 0 ? null : Encoding.ASCII.GetString(tokens[0]),
+            GeneralizedTime.Parse(LdapValues.Strings(entry, ModifyTimestamp).FirstOrDefault()))
+        {
+            InfoValue = LdapValues.Strings(entry, TokenMetadata.EnrollmentAttribute).FirstOrDefault(),
+            NotAfterValue = LdapValues.Strings(entry, TokenMetadata.EnrollmentNotAfterAttribute).FirstOrDefault(),
+        };
     }
 
-    public Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, CancellationToken cancellationToken)
+    public Task<bool> RemoveEnrollmentTokenAsync(TokenHolder holder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentException.ThrowIfNullOrEmpty(holder.Dn);
+        ArgumentException.ThrowIfNullOrEmpty(holder.Token);
+        var dn = holder.Dn;
+        var request = new ModifyRequest(dn);
+        // shrTok is an Octet String: the value is the token's ASCII bytes, matched byte for byte.
+        request.Modifications.Add(LdapValues.Modification(_options.EnrollmentTokenAttribute, DirectoryAttributeOperation.Delete, Encoding.ASCII.GetBytes(holder.Token)));
+        // Exactly the values read with the token, never the whole attribute: a delete of an absent
+        // attribute would fail the modify, and a value written since (a rewrite) must make it fail.
+        if (holder.InfoValue is { } info)
+            request.Modifications.Add(LdapValues.Modification(TokenMetadata.EnrollmentAttribute, DirectoryAttributeOperation.Delete, Encoding.UTF8.GetBytes(info)));
+        if (holder.NotAfterValue is { } notAfter)
+            request.Modifications.Add(LdapValues.Modification(TokenMetadata.EnrollmentNotAfterAttribute, DirectoryAttributeOperation.Delete, Encoding.UTF8.GetBytes(notAfter)));
+        return DeleteValuesAsync($"Removing the enrollment token of '{dn}'", request, holder.Token, cancellationToken);
+    }
+
+    public Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, IReadOnlyList<string> infoValues, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(recordDn);
         ArgumentException.ThrowIfNullOrEmpty(revocationTokenValue);
-        return DeleteValueAsync($"Removing the used revocation token of '{recordDn}'", recordDn, RevocationTokenValues.MetaInfoAttribute,
-            Encoding.UTF8.GetBytes(revocationTokenValue), CertificateRecord.TokenOf(revocationTokenValue), cancellationToken);
+        ArgumentNullException.ThrowIfNull(infoValues);
+        var request = new ModifyRequest(recordDn);
+        request.Modifications.Add(LdapValues.Modification(RevocationTokenValues.MetaInfoAttribute, DirectoryAttributeOperation.Delete,
+            [Encoding.UTF8.GetBytes(revocationTokenValue), .. infoValues.Select(Encoding.UTF8.GetBytes)]));
+        return DeleteValuesAsync($"Removing the revocation token of '{recordDn}'", request, CertificateRecord.TokenOf(revocationTokenValue), cancellationToken);
     }
 
     /// <summary>
-    /// One modify deleting one value: the server applies it whole or not at all, and answers
-    /// noSuchAttribute (16) when the value is not there, so of several workers one succeeds and a
+    /// One modify deleting exact values: the server applies it whole or not at all, and answers
+    /// noSuchAttribute (16) when a value is not there, so of several workers one succeeds and a
     /// newer token is never touched.
     /// </summary>
-    private Task<bool> DeleteValueAsync(string operation, string dn, string attribute, byte[] value, string redact, CancellationToken cancellationToken) =>
-        RunAsync(operation, dn, cancellationToken, connection =>
+    private Task<bool> DeleteValuesAsync(string operation, ModifyRequest request, string redact, CancellationToken cancellationToken) =>
+        RunAsync(operation, request.DistinguishedName, cancellationToken, connection =>
         {
             try
             {
-                connection.SendRequest(new ModifyRequest(dn, DirectoryAttributeOperation.Delete, attribute, value), connection.Timeout);
+                connection.SendRequest(request, connection.Timeout);
                 return true;
             }
             catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) is LdapResultCodes.NoSuchAttribute or LdapResultCodes.NoSuchObject)
@@ -124,9 +144,70 @@ internal sealed class LdapTokenLifecycleDirectory : ITokenLifecycleDirectory, ID
             }
             catch (DirectoryOperationException e)
             {
-                throw LdapFailures.Classify(e, operation, dn, DirectoryFailure.Misconfigured, redact);
+                throw LdapFailures.Classify(e, operation, request.DistinguishedName, DirectoryFailure.Misconfigured, redact);
             }
         }, redact);
+
+    public Task<IReadOnlyList<TokenHolder>> FindExpiredEnrollmentTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Both attributes are indexed for presence and shrTokNotAfter for equality, which 389 DS also
+        // uses for <=; the time is whole seconds, as the worker writes it.
+        var filter = $"(&({_options.EnrollmentTokenAttribute}=*)({TokenMetadata.EnrollmentNotAfterAttribute}<={TokenMetadata.FormatTime(now)}))";
+        return PagedSearchAsync("Searching for expired enrollment tokens", _options.PeopleBase, filter,
+            [Uid, _options.EnrollmentTokenAttribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute], ToHolder, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<CertificateRecord>> FindRevocationTokenInfoAsync(string certificateBase, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(certificateBase);
+        // metaInfo has a substring index on the local stack (and should wherever the CA's repository is swept).
+        var filter = $"(&(objectClass={LdapCertificateRecordWatch.ObjectClass})({RevocationTokenValues.MetaInfoAttribute}={LdapFilterValue.Escape(RevocationTokenValues.InfoPrefix)}*))";
+        return PagedSearchAsync("Searching for revocation token metadata", certificateBase, filter, ["cn", RevocationTokenValues.MetaInfoAttribute],
+            entry =>
+            {
+                var metaInfo = LdapValues.Of(entry, RevocationTokenValues.MetaInfoAttribute);
+                return new CertificateRecord(entry.DistinguishedName, LdapValues.Strings(entry, "cn").FirstOrDefault(), null, null, null, null, null,
+                    RevocationTokenValues.Select(metaInfo).Select(v => Encoding.UTF8.GetString(v)).ToList())
+                {
+                    RevocationTokenInfoValues = RevocationTokenValues.SelectInfo(metaInfo).Select(v => Encoding.UTF8.GetString(v)).ToList(),
+                };
+            }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A subtree search in pages of <see cref="LdapCertificateRecordWatch.PageSize"/> (simple paged results,
+    /// RFC 2696, so the server's size limit does not cut it short), each page one pooled call.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> PagedSearchAsync<T>(string operation, string searchBase, string filter, string[] attributes,
+        Func<SearchResultEntry, T> map, CancellationToken cancellationToken)
+    {
+        var found = new List<T>();
+        var cookie = Array.Empty<byte>();
+        do
+        {
+            var page = cookie;
+            cookie = await RunAsync(operation, searchBase, cancellationToken, connection =>
+            {
+                var request = new SearchRequest(searchBase, filter, SearchScope.Subtree, attributes);
+                request.Controls.Add(new DirectoryControl(PagedResultsControl.Oid, PagedResultsControl.Encode(LdapCertificateRecordWatch.PageSize, page),
+                    isCritical: false, serverSide: true));
+                SearchResponse response;
+                try
+                {
+                    response = LdapOperations.Search(connection, request);
+                }
+                catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchObject)
+                {
+                    return [];
+                }
+                foreach (SearchResultEntry entry in response.Entries) found.Add(map(entry));
+                var control = response.Controls.FirstOrDefault(c => c.Type == PagedResultsControl.Oid);
+                return control is null ? [] : PagedResultsControl.DecodeCookie(control.GetValue());
+            }).ConfigureAwait(false);
+        }
+        while (cookie.Length > 0);
+        return found;
+    }
 
     public Task<DateTimeOffset?> ReadCheckpointAsync(string entryDn, CancellationToken cancellationToken)
     {
