@@ -121,6 +121,15 @@ public sealed class DirectoryProbe : IDisposable
         return attribute is null ? [] : attribute.GetValues(typeof(byte[])).Cast<byte[]>().Select(Encoding.ASCII.GetString).ToList();
     }
 
+    /// <summary>The values of <paramref name="attribute"/> (as text) of the first entry with this uid.</summary>
+    public IReadOnlyList<string> PersonAttribute(string uid, string attribute)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(PeopleBase, $"(uid={uid})", SearchScope.Subtree, attribute));
+        if (response.Entries.Count == 0) return [];
+        var values = response.Entries[0].Attributes[attribute];
+        return values is null ? [] : values.GetValues(typeof(byte[])).Cast<byte[]>().Select(Encoding.UTF8.GetString).ToList();
+    }
+
     /// <summary>All metaInfo values of a certificate record.</summary>
     public IReadOnlyList<string> MetaInfo(string decimalSerial)
     {
