@@ -25,7 +25,8 @@ public sealed class TokenMetadataTests : IDisposable
         var dn = _bed.CreatePerson(uid);
         using var store = _bed.Store();
         var token = DirectoryTestBed.NewToken();
-        var metadata = Metadata(token, TimeSpan.FromSeconds(30));
+        // A day: the tests' sweeping workers must not take it away while this test looks at it.
+        var metadata = Metadata(token, TimeSpan.FromDays(1));
 
         var write = await store.StoreEnrollmentTokenAsync(uid, token, metadata);
 
