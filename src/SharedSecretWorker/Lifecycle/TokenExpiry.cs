@@ -100,7 +100,7 @@ internal sealed class TokenExpiry : BackgroundService
     private async Task SweepEnrollmentAsync(Tally tally, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var holder in await _directory.FindExpiredEnrollmentTokensAsync(now, cancellationToken).ConfigureAwait(false))
+        foreach (var holder in InRandomOrder(await _directory.FindExpiredEnrollmentTokensAsync(now, cancellationToken).ConfigureAwait(false)))
         {
             if (holder.Token is not { } token) continue;
             var digest = TokenDigest.Sha256Hex(token);
@@ -134,7 +134,7 @@ internal sealed class TokenExpiry : BackgroundService
     private async Task SweepRevocationAsync(Tally tally, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        foreach (var record in await _directory.FindRevocationTokenInfoAsync(_options.CertificateBase, cancellationToken).ConfigureAwait(false))
+        foreach (var record in InRandomOrder(await _directory.FindRevocationTokenInfoAsync(_options.CertificateBase, cancellationToken).ConfigureAwait(false)))
         {
             foreach (var value in record.RevocationTokenValues)
             {
@@ -163,6 +163,18 @@ internal sealed class TokenExpiry : BackgroundService
                 await PublishAsync(expired, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The workers' sweeps find the same tokens in the same order; each taking them in an order of its
+    /// own makes them share a large expiry (a bulk onboarding's week ending) instead of racing for the
+    /// same token one after another.
+    /// </summary>
+    private static T[] InRandomOrder<T>(IReadOnlyList<T> found)
+    {
+        var order = found.ToArray();
+        Random.Shared.Shuffle(order);
+        return order;
     }
 
     private Task PublishAsync(TokenExpiredEvent expired, CancellationToken cancellationToken) =>

@@ -60,6 +60,7 @@ public static class LogEvents
     public const int DirectoryWriteGaveUp = 3103;
     public const int DirectoryRacingValuesRemoved = 3104;
     public const int DirectoryPoolRecycled = 3105;
+    public const int DirectoryExpirySearchLimited = 3106;
 
     // 5xxx: token lifecycle (docs/token-lifecycle.md)
     public const int LifecycleWatching = 5000;

@@ -90,6 +90,10 @@ public sealed class DirectoryProbe : IDisposable
     public void DeleteCertificateRecord(string decimalSerial) =>
         _connection.SendRequest(new DeleteRequest($"cn={decimalSerial},{CertificateRepositoryBase}"));
 
+    /// <summary>Deletes a person made by <see cref="CreatePerson"/> (harnesses that make thousands clean up after themselves).</summary>
+    public void DeletePerson(string uid) =>
+        _connection.SendRequest(new DeleteRequest(PersonDn(uid)));
+
     /// <summary>The user entry's DN for <paramref name="uid"/> (as created by <see cref="CreatePerson"/>).</summary>
     public string PersonDn(string uid) => $"uid={uid},{PeopleBase}";
 

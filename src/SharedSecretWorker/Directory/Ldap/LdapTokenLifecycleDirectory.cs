@@ -22,13 +22,22 @@ internal sealed class LdapTokenLifecycleDirectory : ITokenLifecycleDirectory, ID
     /// <summary>Connections of the lifecycle's pool: it works one change at a time.</summary>
     private const int PoolConnections = 2;
 
+    /// <summary>
+    /// How far back the search by exact expiry reaches when the range search exceeds the directory's
+    /// limits: longer than any sweep interval, so that fresh expiries keep being removed meanwhile.
+    /// </summary>
+    public static readonly TimeSpan LimitedExpiryWindow = TimeSpan.FromMinutes(10);
+
     private readonly DirectoryOptions _options;
+    private readonly ILogger _logger;
+    private int _limitReported;
     private readonly LdapConnectionFactory _factory;
     private readonly LdapConnectionPool _pool;
 
     public LdapTokenLifecycleDirectory(IOptions<DirectoryOptions> options, ILogger<LdapTokenLifecycleDirectory> logger)
     {
         _options = options.Value;
+        _logger = logger;
         _factory = new LdapConnectionFactory(_options);
         _pool = new LdapConnectionPool(_factory, WithConnections(_options, PoolConnections), logger);
     }
@@ -148,13 +157,42 @@ internal sealed class LdapTokenLifecycleDirectory : ITokenLifecycleDirectory, ID
             }
         }, redact);
 
-    public Task<IReadOnlyList<TokenHolder>> FindExpiredEnrollmentTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The filter names the indexed attribute only, <c>(shrTokNotAfter&lt;=NOW)</c>: with an unindexed
+    /// <c>(shrTok=*)</c> beside it, 389 DS looks through every entry of the base and answers
+    /// adminLimitExceeded (11) on a base of more than <c>nsslapd-lookthroughlimit</c> (5000) people, even
+    /// for a handful of expired tokens. An entry with an expiry but no token is skipped here. When more
+    /// tokens have expired than the index may list (<c>nsslapd-idlistscanlimit</c>, 4000), the range is
+    /// unindexed and fails the same way: then the last <see cref="LimitedExpiryWindow"/> is searched by exact
+    /// expiry (an OR of one indexed equality per second, each second's list far below the limit), and
+    /// the operator is told once to raise the limit.
+    /// </remarks>
+    public async Task<IReadOnlyList<TokenHolder>> FindExpiredEnrollmentTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Both attributes are indexed for presence and shrTokNotAfter for equality, which 389 DS also
-        // uses for <=; the time is whole seconds, as the worker writes it.
-        var filter = $"(&({_options.EnrollmentTokenAttribute}=*)({TokenMetadata.EnrollmentNotAfterAttribute}<={TokenMetadata.FormatTime(now)}))";
-        return PagedSearchAsync("Searching for expired enrollment tokens", _options.PeopleBase, filter,
-            [Uid, _options.EnrollmentTokenAttribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute], ToHolder, cancellationToken);
+        string[] attributes = [Uid, _options.EnrollmentTokenAttribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute];
+        IReadOnlyList<TokenHolder> found;
+        try
+        {
+            found = await PagedSearchAsync("Searching for expired enrollment tokens", _options.PeopleBase,
+                $"({TokenMetadata.EnrollmentNotAfterAttribute}<={TokenMetadata.FormatTime(now)})", attributes, ToHolder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DirectoryException e) when (e.LdapResultCode == LdapResultCodes.AdminLimitExceeded)
+        {
+            if (Interlocked.Exchange(ref _limitReported, 1) == 0) DirectoryLog.ExpirySearchLimited(_logger, _options.PeopleBase, LimitedExpiryWindow);
+            found = await PagedSearchAsync("Searching for recently expired enrollment tokens", _options.PeopleBase, ExactExpiryFilter(now, LimitedExpiryWindow),
+                attributes, ToHolder, cancellationToken).ConfigureAwait(false);
+        }
+        return found.Where(h => h.Token is not null).ToList();
+    }
+
+    /// <summary><c>(|(shrTokNotAfter=T)(shrTokNotAfter=T-1s)…)</c> over <paramref name="window"/> up to <paramref name="now"/>, whole seconds.</summary>
+    internal static string ExactExpiryFilter(DateTimeOffset now, TimeSpan window)
+    {
+        var filter = new System.Text.StringBuilder("(|");
+        var last = TokenMetadata.ToSeconds(now);
+        for (var second = 0; second < (int)window.TotalSeconds; second++)
+            filter.Append('(').Append(TokenMetadata.EnrollmentNotAfterAttribute).Append('=').Append(TokenMetadata.FormatTime(last.AddSeconds(-second))).Append(')');
+        return filter.Append(')').ToString();
     }
 
     public Task<IReadOnlyList<CertificateRecord>> FindRevocationTokenInfoAsync(string certificateBase, CancellationToken cancellationToken)
