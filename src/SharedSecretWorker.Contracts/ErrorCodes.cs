@@ -59,13 +59,19 @@ public static class ErrorCodes
     /// </summary>
     public const string DeliveryLimitReached = "delivery-limit-reached";
 
+    /// <summary>
+    /// The request asked for a token lifetime (<c>lifetimeSeconds</c>) longer than the worker's
+    /// <c>Token:MaxLifetime</c>: the requester's fault, permanent, nothing written.
+    /// </summary>
+    public const string LifetimeTooLong = "lifetime-too-long";
+
     /// <summary>Every code above, for documentation, validation and tests.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidRequest, UnknownUid, AmbiguousUid, UnknownSerial, UnknownChannel,
         Forbidden, DirectoryUnavailable, HsmUnavailable, InternalError,
         BrokerUnavailable, DirectoryRejected, HsmError, NoticeUnroutable, DeliveryLimitReached,
-        RequestIdConflict,
+        RequestIdConflict, LifetimeTooLong,
     ];
 
     /// <summary>True when <paramref name="code"/> is one of <see cref="All"/>.</summary>

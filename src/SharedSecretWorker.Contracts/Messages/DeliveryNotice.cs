@@ -30,6 +30,12 @@ public sealed record DeliveryNotice(
     [property: JsonRequired] DateTimeOffset IssuedAt,
     [property: JsonRequired] string SealedPassphrase)
 {
+    /// <summary>
+    /// When the token expires, UTC, whole seconds: after it the passphrase no longer works, so the
+    /// hand-off service may say so or give up delivering. Null when it never expires.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>Routing key on the notices exchange: the delivery channel's name.</summary>
     public string RoutingKey() => Delivery.Channel;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace SharedSecretWorker.Contracts.Messages;
 
-/// <summary>JSON (UTF-8, <c>application/json</c>) of results, delivery notices and consumed-token events, both ways.</summary>
+/// <summary>JSON (UTF-8, <c>application/json</c>) of results, delivery notices and the lifecycle's consumed- and expired-token events, both ways.</summary>
 public static class MessageJson
 {
     /// <summary>AMQP <c>content_type</c> of every message the worker publishes (docs/messages.md).</summary>
@@ -33,6 +33,16 @@ public static class MessageJson
     /// <summary>The consumed-token event as UTF-8 JSON.</summary>
     public static byte[] ToUtf8(TokenConsumedEvent consumed) =>
         JsonSerializer.SerializeToUtf8Bytes(consumed ?? throw new ArgumentNullException(nameof(consumed)), Context.TokenConsumedEvent);
+
+    /// <summary>The expired-token event as UTF-8 JSON.</summary>
+    public static byte[] ToUtf8(TokenExpiredEvent expired) =>
+        JsonSerializer.SerializeToUtf8Bytes(expired ?? throw new ArgumentNullException(nameof(expired)), Context.TokenExpiredEvent);
+
+    /// <summary>Reads an expired-token event (routing key <c>KIND.expired</c>). Unknown members are ignored.</summary>
+    /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>
+    public static TokenExpiredEvent ReadExpired(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, Context.TokenExpiredEvent)
+            ?? throw new JsonException("The event is JSON null, not an object.");
 
     /// <summary>Reads a consumed-token event (routing key <c>KIND.consumed</c>). Unknown members are ignored.</summary>
     /// <exception cref="JsonException">Not JSON, or a required member is missing, null or of the wrong type.</exception>

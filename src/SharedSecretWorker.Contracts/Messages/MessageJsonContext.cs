@@ -16,4 +16,5 @@ namespace SharedSecretWorker.Contracts.Messages;
 [JsonSerializable(typeof(ResultMessage))]
 [JsonSerializable(typeof(DeliveryNotice))]
 [JsonSerializable(typeof(TokenConsumedEvent))]
+[JsonSerializable(typeof(TokenExpiredEvent))]
 public sealed partial class MessageJsonContext : JsonSerializerContext;

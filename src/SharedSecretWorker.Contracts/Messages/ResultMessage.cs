@@ -46,6 +46,12 @@ public sealed record ResultMessage(
     /// </summary>
     public string? AddressHmac { get; init; }
 
+    /// <summary>
+    /// <c>stored</c> only: when the token stored expires and the worker removes it (docs/token-lifecycle.md,
+    /// "A lifetime"), UTC, whole seconds. Null when it never expires (<c>Token:Lifetime</c> 0).
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>First routing-key word of a result whose kind could not be read (the message was unreadable).</summary>
     public const string UnknownKindWord = "unknown";
 

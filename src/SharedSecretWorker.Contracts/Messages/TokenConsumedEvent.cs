@@ -34,6 +34,15 @@ public sealed record TokenConsumedEvent(
     DateTimeOffset? RevokedAt,
     [property: JsonRequired] DateTimeOffset ConsumedAt)
 {
+    /// <summary>
+    /// The request that wrote the token, when the worker found its metadata beside it (tokens written
+    /// before lifetimes existed have none). An optional member added later: null is omitted.
+    /// </summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The batch of that request, when known and the request was part of one.</summary>
+    public string? BatchId { get; init; }
+
     /// <summary>The event's message version.</summary>
     public const int CurrentVersion = 1;
 

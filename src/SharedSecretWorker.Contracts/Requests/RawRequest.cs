@@ -16,6 +16,8 @@ internal sealed class RawRequest
     public bool HasDelivery { get; set; }
     public string? Channel { get; set; }
     public string? Address { get; set; }
+    public bool HasLifetime { get; set; }
+    public long? LifetimeSeconds { get; set; }
 
     /// <summary>Why <c>version</c> was unusable; reported before anything else, since another version may have other fields.</summary>
     public string? VersionError { get; set; }

@@ -99,6 +99,10 @@ internal static class RequestBodyReader
                     raw.HasDelivery = true;
                     ReadDelivery(ref reader, raw);
                     break;
+                case RequestFields.LifetimeSeconds:
+                    raw.HasLifetime = true;
+                    raw.LifetimeSeconds = ReadInteger(ref reader, raw, name);
+                    break;
                 default:
                     raw.Fail(Unknown(name, name, RequestFields.TopLevel, "a version-1 request"));
                     reader.Skip();
@@ -159,6 +163,29 @@ internal static class RequestBodyReader
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The integer value of the current token, or null after recording why it is not one. Only a plain
+    /// JSON integer is one: <c>30.0</c>, <c>3e1</c> and <c>"30"</c> are refused, as the strict rules want.
+    /// </summary>
+    private static long? ReadInteger(ref Utf8JsonReader reader, RawRequest raw, string path)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            raw.Fail(reader.TokenType == JsonTokenType.Null
+                ? $"Field '{path}' is null; give an integer, or leave the field out where it is optional."
+                : $"Field '{path}' must be a JSON integer, not {Describe(reader.TokenType)}.");
+            reader.Skip();
+            return null;
+        }
+        var text = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+        if (text.AsSpan().IndexOfAny('.', 'e', 'E') >= 0 || !reader.TryGetInt64(out var value))
+        {
+            raw.Fail($"Field '{path}' must be an integer; {TextExcerpt.Quote(text)} is not one.");
+            return null;
+        }
+        return value;
     }
 
     /// <summary>The string value of the current token, or null after recording why it is not one.</summary>

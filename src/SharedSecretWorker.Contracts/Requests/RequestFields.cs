@@ -12,6 +12,7 @@ internal static class RequestFields
     public const string Delivery = "delivery";
     public const string Channel = "channel";
     public const string Address = "address";
+    public const string LifetimeSeconds = "lifetimeSeconds";
 
     /// <summary>Path of a member of <c>delivery</c>, as messages name it.</summary>
     public const string DeliveryChannel = "delivery.channel";
@@ -19,7 +20,7 @@ internal static class RequestFields
     /// <summary>Path of a member of <c>delivery</c>, as messages name it.</summary>
     public const string DeliveryAddress = "delivery.address";
 
-    public static readonly string[] TopLevel = [Version, Kind, RequestId, BatchId, Uid, Serial, Delivery];
+    public static readonly string[] TopLevel = [Version, Kind, RequestId, BatchId, Uid, Serial, Delivery, LifetimeSeconds];
 
     public static readonly string[] InDelivery = [Channel, Address];
 }

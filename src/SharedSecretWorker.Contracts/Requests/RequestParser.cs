@@ -25,6 +25,12 @@ public sealed class RequestParser
     /// <summary>Longest delivery channel name: a channel name is an AMQP routing-key word and a log/metric label.</summary>
     public const int MaxChannelNameLength = 64;
 
+    /// <summary>
+    /// Longest lifetime a request may ask for, in seconds: 366 days. The worker's own maximum
+    /// (<c>Token:MaxLifetime</c>) is checked later and may be lower (<c>lifetime-too-long</c>).
+    /// </summary>
+    public const long MaxLifetimeSeconds = 366L * 24 * 60 * 60;
+
     private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
     private readonly FrozenSet<string> _channels;
@@ -96,7 +102,10 @@ public sealed class RequestParser
                 $"Field '{RequestFields.DeliveryChannel}' names {TextExcerpt.Quote(delivery.Channel)}, which is not a configured delivery channel with a recipient certificate (configured: {_channelList}).",
                 known.RequestId, known.Kind, raw.BatchId));
         }
-        return ParseResult.Success(new WorkRequest(known.Kind!.Value, known.RequestId!, raw.BatchId, raw.Uid, serial, delivery));
+        return ParseResult.Success(new WorkRequest(known.Kind!.Value, known.RequestId!, raw.BatchId, raw.Uid, serial, delivery)
+        {
+            Lifetime = raw.LifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        });
     }
 
     private static ParseResult Reject(KnownParts? known, string? messageId, string message) =>
@@ -149,6 +158,8 @@ public sealed class RequestParser
             default:
                 if (raw.HasDelivery)
                     return "Field 'delivery' is not a field of a clear request: clearing a token delivers no passphrase.";
+                if (raw.HasLifetime)
+                    return $"Field '{RequestFields.LifetimeSeconds}' is not a field of a clear request: clearing a token writes none to expire.";
                 if (raw.Uid is not null && raw.Serial is not null)
                     return "A clear request names 'uid' (to remove an enrollment token) or 'serial' (to remove a revocation token), not both.";
                 return raw.Uid is null && raw.Serial is null
@@ -159,6 +170,8 @@ public sealed class RequestParser
 
     private static string? ValueProblem(RawRequest raw)
     {
+        if (raw.LifetimeSeconds is { } lifetime && (lifetime < 1 || lifetime > MaxLifetimeSeconds))
+            return $"Field '{RequestFields.LifetimeSeconds}' is {lifetime}; a lifetime is 1 to {MaxLifetimeSeconds} seconds (366 days).";
         if (raw.Uid is not null && UidSyntax.Validate(raw.Uid) is { } uidError)
             return $"Field 'uid': {uidError}";
         if (raw.Serial is not null && !CertificateSerial.TryParse(raw.Serial, out _, out var serialError))

@@ -21,6 +21,13 @@ public sealed record WorkRequest(
     CertificateSerial? Serial,
     DeliveryTarget? Delivery)
 {
+    /// <summary>
+    /// The lifetime the request asks for its token (<c>lifetimeSeconds</c>: enrollment and revocation
+    /// only); null: the worker's <c>Token:Lifetime</c>. An init member rather than a positional one, so
+    /// that the callers that build requests without it stay as they are.
+    /// </summary>
+    public TimeSpan? Lifetime { get; init; }
+
     /// <summary>True for a request of a bulk batch (it has a batchId).</summary>
     public bool IsBulk => BatchId is not null;
 

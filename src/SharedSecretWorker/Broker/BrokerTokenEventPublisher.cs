@@ -6,7 +6,7 @@ namespace SharedSecretWorker.Broker;
 
 /// <summary>
 /// Publishes the token lifecycle's events on the results exchange (docs/messages.md, "Consumed
-/// tokens"), confirmed by the broker. Not mandatory, like results: a requester that binds no queue
+/// tokens" and "Expired tokens"), confirmed by the broker. Not mandatory, like results: a requester that binds no queue
 /// does not want them. With the worker's own user_id, which the broker validates, so that no one
 /// else can report a token consumed; the message id is the same for every repeat of one event.
 /// </summary>
@@ -14,15 +14,26 @@ internal sealed class BrokerTokenEventPublisher(IPublisher publisher, IOptions<T
 {
     private readonly TopologyOptions _names = names.Value;
 
-    public async Task PublishConsumedAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken)
+    public Task PublishConsumedAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consumed);
+        return PublishAsync(consumed.RoutingKey(), consumed.MessageId(), MessageJson.ToUtf8(consumed), cancellationToken);
+    }
+
+    public Task PublishExpiredAsync(TokenExpiredEvent expired, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(expired);
+        return PublishAsync(expired.RoutingKey(), expired.MessageId(), MessageJson.ToUtf8(expired), cancellationToken);
+    }
+
+    private async Task PublishAsync(string routingKey, string messageId, byte[] body, CancellationToken cancellationToken)
+    {
         // The connection's user is known once connected; the publisher connects the same way.
         await broker.GetAsync(cancellationToken).ConfigureAwait(false);
-        await publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, consumed.RoutingKey(), MessageJson.ToUtf8(consumed))
+        await publisher.PublishAsync(new OutgoingMessage(_names.ResultsExchange, routingKey, body)
         {
-            MessageId = consumed.MessageId(),
-            Type = consumed.RoutingKey(),
+            MessageId = messageId,
+            Type = routingKey,
             Mandatory = false,
             UserId = broker.UserName,
         }, cancellationToken).ConfigureAwait(false);

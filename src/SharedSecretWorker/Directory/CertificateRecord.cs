@@ -23,6 +23,19 @@ public sealed record CertificateRecord(
     DateTimeOffset? RevokedOn,
     IReadOnlyList<string> RevocationTokenValues)
 {
+    /// <summary>
+    /// The record's <c>metaInfo</c> values that hold a revocation token's metadata line
+    /// (<c>revShrTokInfo:&lt;line&gt;</c>, <see cref="TokenMetadata"/>), exactly as stored, for exact deletes.
+    /// </summary>
+    public IReadOnlyList<string> RevocationTokenInfoValues { get; init; } = [];
+
+    /// <summary>
+    /// The metadata of the token <paramref name="tokenSha256"/>: the first <see cref="RevocationTokenInfoValues"/>
+    /// line whose sha256 matches it, or null.
+    /// </summary>
+    public TokenMetadata? InfoFor(string tokenSha256) =>
+        RevocationTokenInfoValues.Select(TokenMetadata.ParseMetaInfo).FirstOrDefault(m => m is not null && m.TokenSha256 == tokenSha256);
+
     /// <summary>Dogtag's <c>certStatus</c> of a revoked certificate.</summary>
     public const string Revoked = "REVOKED";
 

@@ -29,4 +29,8 @@ internal static partial class DirectoryLog
     [LoggerMessage(EventId = LogEvents.DirectoryRacingValuesRemoved, EventName = nameof(LogEvents.DirectoryRacingValuesRemoved), Level = LogLevel.Debug,
         Message = "{Operation}: removed {Count} revShrTok value(s) a racing writer added before us")]
     public static partial void RacingValuesRemoved(ILogger logger, string operation, int count);
+
+    [LoggerMessage(EventId = LogEvents.DirectoryExpirySearchLimited, EventName = nameof(LogEvents.DirectoryExpirySearchLimited), Level = LogLevel.Warning,
+        Message = "The search for expired tokens under '{PeopleBase}' exceeded the directory's limits (LDAP 11: more expired tokens than the shrTokNotAfter index may list, nsslapd-idlistscanlimit); searching only the last {Window} by exact expiry until it passes. Older expired tokens stay until the index limit is raised (docs/token-lifecycle.md, \"A lifetime\"). Logged once")]
+    public static partial void ExpirySearchLimited(ILogger logger, string peopleBase, TimeSpan window);
 }

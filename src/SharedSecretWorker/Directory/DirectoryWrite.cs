@@ -12,4 +12,20 @@ public sealed record DirectoryWrite(string Dn, bool Changed, int Attempts)
     /// Taken atomically with the write (LDAP Pre-Read control, RFC 4527, or the exact values deleted).
     /// </summary>
     public string? Replaced { get; init; }
+
+    /// <summary>
+    /// For a token write: the metadata line written beside the token (docs/token-lifecycle.md, "A lifetime"),
+    /// or null when none was written (the <c>shrTok</c>-on-record revocation variant keeps none).
+    /// </summary>
+    public string? Info { get; init; }
+
+    /// <summary>
+    /// For a token write: the metadata line that stood beside the replaced token (enrollment: its
+    /// <c>shrTokInfo</c>; revocation: the line of its <c>revShrTokInfo:</c> value), null when there was none;
+    /// put back with the token by an undo, so that the line always belongs to the token beside it.
+    /// </summary>
+    public string? ReplacedInfo { get; init; }
+
+    /// <summary>For an enrollment token write: the <c>shrTokNotAfter</c> value replaced, as the directory held it.</summary>
+    public string? ReplacedNotAfter { get; init; }
 }

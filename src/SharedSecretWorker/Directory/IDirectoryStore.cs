@@ -11,23 +11,26 @@ public interface IDirectoryStore
 {
     /// <summary>
     /// Finds the single entry with this uid under <c>Directory:PeopleBase</c> and, in one modify, adds
-    /// <c>objectClass: extensibleObject</c> if missing and replaces the enrollment token attribute with <paramref name="token"/>.
+    /// <c>objectClass: extensibleObject</c> if missing and replaces the enrollment token attribute with <paramref name="token"/>,
+    /// and <c>shrTokInfo</c> and <c>shrTokNotAfter</c> with <paramref name="metadata"/> (no <c>shrTokNotAfter</c> when it never expires).
     /// </summary>
     /// <param name="uid">The user's uid (see <see cref="UidSyntax"/>).</param>
     /// <param name="token">Single-line standard base64, as the CA decodes it.</param>
+    /// <param name="metadata">What is kept beside the token (docs/token-lifecycle.md, "A lifetime").</param>
     /// <param name="cancellationToken">Cancels waiting for a connection; a started LDAP call runs to its timeout.</param>
-    Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default);
+    Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, TokenMetadata metadata, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Writes the revocation token on the record <c>cn=&lt;decimal serial&gt;,&lt;Directory:CertificateRepositoryBase&gt;</c>,
-    /// leaving exactly one token value and every other value untouched.
+    /// leaving exactly one token value and every other value untouched, and beside it the metaInfo value
+    /// <c>revShrTokInfo:</c> with <paramref name="metadata"/>, in the same modify.
     /// </summary>
-    Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default);
+    Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, TokenMetadata metadata, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the enrollment token from the user's entry; succeeds (Changed false) if there is none.</summary>
+    /// <summary>Removes the enrollment token (with its metadata) from the user's entry; succeeds (Changed false) if there is none.</summary>
     Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the revocation token from the certificate record; succeeds (Changed false) if there is none.</summary>
+    /// <summary>Removes the revocation token (with its metadata) from the certificate record; succeeds (Changed false) if there is none.</summary>
     Task<DirectoryWrite> ClearRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the enrollment token with the CA's search.</summary>
@@ -39,7 +42,7 @@ public interface IDirectoryStore
     /// <summary>
     /// Undoes <paramref name="written"/> (a store of <paramref name="token"/>) while, and only while, the
     /// entry still holds <paramref name="token"/>: one modify deletes that exact value and puts back
-    /// <see cref="DirectoryWrite.Replaced"/> (or nothing). A newer token written meanwhile makes the
+    /// <see cref="DirectoryWrite.Replaced"/> (or nothing), and the metadata with it. A newer token written meanwhile makes the
     /// delete fail and nothing changes (<see cref="DirectoryWrite.Changed"/> false).
     /// </summary>
     Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default);

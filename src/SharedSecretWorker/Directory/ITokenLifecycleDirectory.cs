@@ -18,17 +18,31 @@ public interface ITokenLifecycleDirectory
     Task<TokenHolder?> ReadTokenHolderAsync(string dn, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes exactly the value <paramref name="token"/> of the enrollment token attribute of
-    /// <paramref name="dn"/>. False when the entry no longer holds that value (a newer token, or
-    /// another worker removed it): nothing changed.
+    /// Deletes exactly the value <paramref name="holder"/>.Token of the enrollment token attribute of
+    /// the holder's entry, and in the same modify exactly the <c>shrTokInfo</c> and <c>shrTokNotAfter</c>
+    /// values read with it (none when it had none). False when the entry no longer holds those values
+    /// (a newer token, or another worker removed it): nothing changed.
     /// </summary>
-    Task<bool> RemoveEnrollmentTokenAsync(string dn, string token, CancellationToken cancellationToken);
+    Task<bool> RemoveEnrollmentTokenAsync(TokenHolder holder, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes exactly the <c>metaInfo</c> value <paramref name="revocationTokenValue"/> of the record
-    /// <paramref name="recordDn"/>, every other value untouched. False when the value is gone.
+    /// <paramref name="recordDn"/> and, in the same modify, exactly the <paramref name="infoValues"/>
+    /// (<c>revShrTokInfo:</c> values read with it), every other value untouched. False when a value is gone.
     /// </summary>
-    Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, CancellationToken cancellationToken);
+    Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, IReadOnlyList<string> infoValues, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every entry under <c>Directory:PeopleBase</c> that holds a token whose <c>shrTokNotAfter</c> is at or
+    /// before <paramref name="now"/> (an indexed search, in pages), with its token, metadata and uid.
+    /// </summary>
+    Task<IReadOnlyList<TokenHolder>> FindExpiredEnrollmentTokensAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every certificate record under <paramref name="certificateBase"/> that holds a <c>revShrTokInfo:</c>
+    /// value (in pages), with its revocation tokens and metadata values; expiry is decided by the caller.
+    /// </summary>
+    Task<IReadOnlyList<CertificateRecord>> FindRevocationTokenInfoAsync(string certificateBase, CancellationToken cancellationToken);
 
     /// <summary>The checkpoint kept on <paramref name="entryDn"/>, or null when it holds none yet.</summary>
     Task<DateTimeOffset?> ReadCheckpointAsync(string entryDn, CancellationToken cancellationToken);

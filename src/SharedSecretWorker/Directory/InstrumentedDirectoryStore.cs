@@ -31,11 +31,11 @@ internal sealed class InstrumentedDirectoryStore(IDirectoryStore inner) : IDirec
     private const string Search = "search";
     private const string Modify = "modify";
 
-    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default) =>
-        RunAsync(StoreEnrollment, SearchModify, () => inner.StoreEnrollmentTokenAsync(uid, token, cancellationToken));
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, TokenMetadata metadata, CancellationToken cancellationToken = default) =>
+        RunAsync(StoreEnrollment, SearchModify, () => inner.StoreEnrollmentTokenAsync(uid, token, metadata, cancellationToken));
 
-    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default) =>
-        RunAsync(StoreRevocation, SearchModify, () => inner.StoreRevocationTokenAsync(serial, token, cancellationToken));
+    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, TokenMetadata metadata, CancellationToken cancellationToken = default) =>
+        RunAsync(StoreRevocation, SearchModify, () => inner.StoreRevocationTokenAsync(serial, token, metadata, cancellationToken));
 
     public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default) =>
         RunAsync(ClearEnrollment, SearchModify, () => inner.ClearEnrollmentTokenAsync(uid, cancellationToken));

@@ -45,4 +45,28 @@ internal static partial class LifecycleLog
     [LoggerMessage(EventId = LogEvents.ConsumedEventLost, EventName = nameof(LogEvents.ConsumedEventLost), Level = LogLevel.Error,
         Message = "The worker stopped before the {RoutingKey} event of token {TokenSha256} ('{Dn}', certificate {Serial}) was published; the token is removed, the event is lost")]
     public static partial void EventLost(ILogger logger, string routingKey, string tokenSha256, string dn, string serial);
+
+    [LoggerMessage(EventId = LogEvents.TokenExpired, EventName = nameof(LogEvents.TokenExpired), Level = LogLevel.Information,
+        Message = "Removed the expired {Kind} token {TokenSha256} from '{Dn}' (request {RequestId}, expired {NotAfter:o})")]
+    public static partial void Expired(ILogger logger, string kind, string tokenSha256, string dn, string requestId, DateTimeOffset notAfter);
+
+    [LoggerMessage(EventId = LogEvents.ExpirySweepFailed, EventName = nameof(LogEvents.ExpirySweepFailed), Level = LogLevel.Warning,
+        Message = "The expiry sweep stopped: {Reason} It runs again in about {Interval}")]
+    public static partial void SweepFailed(ILogger logger, string reason, TimeSpan interval);
+
+    [LoggerMessage(EventId = LogEvents.ExpirySweepForbidden, EventName = nameof(LogEvents.ExpirySweepForbidden), Level = LogLevel.Error,
+        Message = "The expiry sweep may not read or delete {Attributes}: {Reason} Expired tokens stay until the worker's access rules (ACI) allow it")]
+    public static partial void SweepForbidden(ILogger logger, string attributes, string reason);
+
+    [LoggerMessage(EventId = LogEvents.ExpiryInfoMismatch, EventName = nameof(LogEvents.ExpiryInfoMismatch), Level = LogLevel.Warning,
+        Message = "'{Dn}' holds a {Kind} token {TokenSha256} whose metadata is missing or belongs to another token; the sweep leaves it alone (logged once)")]
+    public static partial void InfoMismatch(ILogger logger, string kind, string dn, string tokenSha256);
+
+    [LoggerMessage(EventId = LogEvents.ExpiredAlreadyRemoved, EventName = nameof(LogEvents.ExpiredAlreadyRemoved), Level = LogLevel.Debug,
+        Message = "The expired {Kind} token {TokenSha256} of '{Dn}' was gone already (another worker, a rewrite or the watcher got there first)")]
+    public static partial void ExpiredAlreadyRemoved(ILogger logger, string kind, string tokenSha256, string dn);
+
+    [LoggerMessage(EventId = LogEvents.ExpirySweepDone, EventName = nameof(LogEvents.ExpirySweepDone), Level = LogLevel.Debug,
+        Message = "Expiry sweep: {Found} expired token(s) found, {Removed} removed, {Gone} gone already, {Skipped} skipped, in {Elapsed}")]
+    public static partial void SweepDone(ILogger logger, int found, int removed, int gone, int skipped, TimeSpan elapsed);
 }

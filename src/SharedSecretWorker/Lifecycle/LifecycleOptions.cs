@@ -28,7 +28,10 @@ public sealed class LifecycleOptions
     /// <summary>The longest pause between attempts to watch again.</summary>
     public static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromMinutes(1);
 
-    /// <summary>Watch the CA's certificate records and remove used tokens.</summary>
+    /// <summary>Default interval between expiry sweeps (docs/token-lifecycle.md, "A lifetime").</summary>
+    public static readonly TimeSpan DefaultExpirySweepInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>Watch the CA's certificate records and remove used tokens; sweep expired ones.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Where the CA's certificate records are; empty: <c>Directory:CertificateRepositoryBase</c>.</summary>
@@ -59,4 +62,10 @@ public sealed class LifecycleOptions
     /// tokens per interval. Zero turns the count off.
     /// </summary>
     public TimeSpan CensusInterval { get; set; } = DefaultCensusInterval;
+
+    /// <summary>
+    /// How often each worker looks for expired tokens and removes them (with up to 10 % of jitter, so
+    /// that the workers' sweeps spread out). An expired token stays at most about this long.
+    /// </summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = DefaultExpirySweepInterval;
 }

@@ -13,6 +13,7 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinCensusInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxCensusInterval = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MaxExpirySweepInterval = TimeSpan.FromHours(1);
 
     public ValidateOptionsResult Validate(string? name, LifecycleOptions options)
     {
@@ -35,6 +36,7 @@ internal sealed class LifecycleOptionsValidator : IValidateOptions<LifecycleOpti
         Check(errors, $"{s}:ClockMargin", options.ClockMargin, TimeSpan.Zero, MaxClockMargin);
         Check(errors, $"{s}:CheckpointInterval", options.CheckpointInterval, MinInterval, MaxCheckpointInterval);
         Check(errors, $"{s}:ReconnectDelay", options.ReconnectDelay, MinInterval, MaxReconnectDelay);
+        Check(errors, $"{s}:ExpirySweepInterval", options.ExpirySweepInterval, MinInterval, MaxExpirySweepInterval);
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -11,8 +11,8 @@ public static class LifecycleServiceCollectionExtensions
 {
     /// <summary>
     /// Binds section <c>Lifecycle</c> (an empty <c>CertificateBase</c> takes
-    /// <c>Directory:CertificateRepositoryBase</c>), validates it at start-up, and adds the watcher as a
-    /// hosted service (it does nothing when <c>Lifecycle:Enabled</c> is false). Needs
+    /// <c>Directory:CertificateRepositoryBase</c>), validates it at start-up, and adds the watcher and the expiry sweep
+    /// (<see cref="TokenExpiry"/>) as hosted services (they do nothing when <c>Lifecycle:Enabled</c> is false). Needs
     /// <see cref="ITokenLifecycleDirectory"/> (<c>AddDirectoryStore</c>) and an <see cref="ITokenEventPublisher"/>
     /// (the broker adapter, registered by the host).
     /// </summary>
@@ -33,6 +33,7 @@ public static class LifecycleServiceCollectionExtensions
         services.TryAddSingleton<LifecycleCheckpoint>();
         services.TryAddSingleton<TokenConsumption>();
         services.AddHostedService<CertificateRecordWatcher>();
+        services.AddHostedService<TokenExpiry>();
         // Needs IOutstandingTokenReader (AddDirectoryStore).
         services.AddHostedService<TokenCensus>();
         return services;

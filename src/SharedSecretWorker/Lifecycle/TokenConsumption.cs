@@ -26,11 +26,6 @@ namespace SharedSecretWorker.Lifecycle;
 /// </summary>
 internal sealed class TokenConsumption
 {
-    /// <summary>Pause before publishing an event again; doubles up to <see cref="MaxPublishDelay"/>.</summary>
-    public static readonly TimeSpan FirstPublishDelay = TimeSpan.FromSeconds(1);
-
-    public static readonly TimeSpan MaxPublishDelay = TimeSpan.FromSeconds(30);
-
     private readonly ITokenLifecycleDirectory _directory;
     private readonly ITokenEventPublisher _events;
     private readonly string _peopleBase;
@@ -83,15 +78,17 @@ internal sealed class TokenConsumption
             return ConsumptionOutcome.Kept;
         }
 
-        if (!await _directory.RemoveEnrollmentTokenAsync(holder.Dn, token, cancellationToken).ConfigureAwait(false))
+        if (!await _directory.RemoveEnrollmentTokenAsync(holder, cancellationToken).ConfigureAwait(false))
         {
             LifecycleLog.AlreadyRemoved(_logger, RequestKindNames.Enrollment, digest, holder.Dn);
             return ConsumptionOutcome.AlreadyRemoved;
         }
         var serial = SerialOf(record);
         LifecycleLog.Consumed(_logger, RequestKindNames.Enrollment, digest, holder.Dn, serial, record.Dn);
-        await PublishAsync(TokenConsumedEvent.Enrollment(digest, holder.Dn, holder.Uid, serial, record.Dn, record.CreatedAt, _time.GetUtcNow()),
-            cancellationToken).ConfigureAwait(false);
+        // The request is known when the token's own metadata stands beside it (tokens written before lifetimes have none).
+        var metadata = holder.Metadata;
+        await PublishAsync(TokenConsumedEvent.Enrollment(digest, holder.Dn, holder.Uid, serial, record.Dn, record.CreatedAt, _time.GetUtcNow())
+            with { RequestId = metadata?.RequestId, BatchId = metadata?.BatchId }, cancellationToken).ConfigureAwait(false);
         return ConsumptionOutcome.Consumed;
     }
 
@@ -103,7 +100,8 @@ internal sealed class TokenConsumption
         foreach (var value in record.RevocationTokenValues)
         {
             var digest = TokenDigest.Sha256Hex(CertificateRecord.TokenOf(value));
-            if (!await _directory.RemoveRevocationTokenAsync(record.Dn, value, cancellationToken).ConfigureAwait(false))
+            var metadata = record.InfoFor(digest);
+            if (!await _directory.RemoveRevocationTokenAsync(record.Dn, value, InfoValuesToRemove(record, digest), cancellationToken).ConfigureAwait(false))
             {
                 LifecycleLog.AlreadyRemoved(_logger, RequestKindNames.Revocation, digest, record.Dn);
                 outcomes.Add(ConsumptionOutcome.AlreadyRemoved);
@@ -111,47 +109,26 @@ internal sealed class TokenConsumption
             }
             var serial = SerialOf(record);
             LifecycleLog.Consumed(_logger, RequestKindNames.Revocation, digest, record.Dn, serial, record.Dn);
-            await PublishAsync(TokenConsumedEvent.Revocation(digest, serial, record.Dn, record.RevokedOn, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            await PublishAsync(TokenConsumedEvent.Revocation(digest, serial, record.Dn, record.RevokedOn, _time.GetUtcNow())
+                with { RequestId = metadata?.RequestId, BatchId = metadata?.BatchId }, cancellationToken).ConfigureAwait(false);
             outcomes.Add(ConsumptionOutcome.Consumed);
         }
         return outcomes;
     }
 
     /// <summary>
-    /// Publishes until the broker confirms: the removal has happened and no other worker will report
-    /// it (their deletes fail), so the event is not given up while the worker runs.
+    /// The <c>revShrTokInfo:</c> values removed with the token <paramref name="tokenSha256"/>: the lines that
+    /// belong to it; with the record's only token, every line read (a line without its token is of no use,
+    /// and would keep the record in every expiry sweep).
     /// </summary>
-    private async Task PublishAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken)
-    {
-        var delay = FirstPublishDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _events.PublishConsumedAsync(consumed, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                LifecycleLog.EventLost(_logger, consumed.RoutingKey(), consumed.TokenSha256, consumed.Dn, consumed.Serial);
-                throw;
-            }
-            catch (Exception e)
-            {
-                LifecycleLog.EventNotPublished(_logger, consumed.RoutingKey(), consumed.TokenSha256, attempt, e.Message, delay);
-            }
-            try
-            {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                LifecycleLog.EventLost(_logger, consumed.RoutingKey(), consumed.TokenSha256, consumed.Dn, consumed.Serial);
-                throw;
-            }
-            delay = TimeSpan.FromTicks(Math.Min(MaxPublishDelay.Ticks, delay.Ticks * 2));
-        }
-    }
+    internal static IReadOnlyList<string> InfoValuesToRemove(CertificateRecord record, string tokenSha256) =>
+        record.RevocationTokenValues.Count <= 1
+            ? record.RevocationTokenInfoValues
+            : record.RevocationTokenInfoValues.Where(v => TokenMetadata.ParseMetaInfo(v)?.TokenSha256 == tokenSha256).ToList();
+
+    private Task PublishAsync(TokenConsumedEvent consumed, CancellationToken cancellationToken) =>
+        LifecycleEvents.PublishUntilConfirmedAsync(ct => _events.PublishConsumedAsync(consumed, ct), consumed.RoutingKey(), consumed.TokenSha256,
+            consumed.Dn, consumed.Serial, _time, _logger, cancellationToken);
 
     private static string SerialOf(CertificateRecord record) =>
         string.IsNullOrEmpty(record.Serial) ? EntryDn.Parse(record.Dn)?[0].Split('=', 2)[1] ?? record.Dn : record.Serial;

@@ -23,6 +23,7 @@ internal sealed class RequestProcessor
     private readonly TargetLocks _locks;
     private readonly PassphraseGenerator _passphrases;
     private readonly ITokenEncryptor _encryptor;
+    private readonly TokenLifetime _lifetime;
     private readonly IDirectoryStore _directory;
     private readonly PassphraseSealer _sealer;
     private readonly IMessagePublisher _publisher;
@@ -32,7 +33,7 @@ internal sealed class RequestProcessor
     private readonly ILogger<RequestProcessor> _logger;
 
     public RequestProcessor(RequestParser parser, ProducerCheck producers, CompletedRequests completed, TargetLocks locks,
-        PassphraseGenerator passphrases, ITokenEncryptor encryptor, IDirectoryStore directory, PassphraseSealer sealer,
+        PassphraseGenerator passphrases, ITokenEncryptor encryptor, TokenLifetime lifetime, IDirectoryStore directory, PassphraseSealer sealer,
         IMessagePublisher publisher, IAddressDigest addresses, Breakers breakers, TimeProvider time, ILogger<RequestProcessor> logger)
     {
         _parser = parser;
@@ -41,6 +42,7 @@ internal sealed class RequestProcessor
         _locks = locks;
         _passphrases = passphrases;
         _encryptor = encryptor;
+        _lifetime = lifetime;
         _directory = directory;
         _sealer = sealer;
         _publisher = publisher;
@@ -209,6 +211,10 @@ internal sealed class RequestProcessor
         // The parser already refused channels without a recipient certificate (unknown-channel).
         var recipient = request.Delivery!;
 
+        // The requester asked for more than the site allows: its fault, refused before anything is made or written.
+        if (_lifetime.Refusal(request.Lifetime) is { } tooLong)
+            return JobOutcome.Permanent(request, ErrorCodes.LifetimeTooLong, tooLong);
+
         var passphrase = await _passphrases.GenerateAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -244,10 +250,12 @@ internal sealed class RequestProcessor
         byte[] passphrase, string token, DeliveryTarget recipient, CancellationToken cancellationToken)
     {
         {
+            var digest = TokenDigest.Sha256Hex(token);
+            var metadata = MetadataFor(request, digest);
             var write = request.Target switch
             {
-                RequestTarget.User user => await _directory.StoreEnrollmentTokenAsync(user.Uid, token, cancellationToken).ConfigureAwait(false),
-                RequestTarget.Certificate certificate => await _directory.StoreRevocationTokenAsync(certificate.Serial, token, cancellationToken).ConfigureAwait(false),
+                RequestTarget.User user => await _directory.StoreEnrollmentTokenAsync(user.Uid, token, metadata, cancellationToken).ConfigureAwait(false),
+                RequestTarget.Certificate certificate => await _directory.StoreRevocationTokenAsync(certificate.Serial, token, metadata, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(request), request.Target, "Unknown target."),
             };
             _breakers.Directory.ReportSuccess();
@@ -259,10 +267,11 @@ internal sealed class RequestProcessor
                 throw new DeliveryLostException("The delivery's channel closed during the write; the write was taken back.");
             }
 
-            var digest = TokenDigest.Sha256Hex(token);
             var now = _time.GetUtcNow();
+            // Only what the directory holds: a write that kept no metadata (the shrTok-on-record variant) never expires.
+            var expiresAt = write.Info is null ? null : metadata.NotAfter;
             // The notice goes out only after the write it describes (docs/messages.md, "Ordering and duplicates").
-            var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(recipient.Channel, passphrase));
+            var notice = DeliveryNotice.For(request, write.Dn, digest, now, _sealer.SealToBase64(recipient.Channel, passphrase)) with { ExpiresAt = expiresAt };
             try
             {
                 await _publisher.PublishNoticeAsync(notice, cancellationToken).ConfigureAwait(false);
@@ -291,11 +300,22 @@ internal sealed class RequestProcessor
             // passphrase is on its way. Publishing both at once was tried (load harness): at most
             // 5% more throughput, within the noise of a saturated machine, and a result could then
             // reach its consumer before its notice, or without it after a crash.
-            var stored = ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()).WithDeliveryOf(request, _addresses);
+            var stored = ResultMessage.Stored(request, write.Dn, digest, attempt, _time.GetUtcNow()).WithDeliveryOf(request, _addresses) with { ExpiresAt = expiresAt };
             await _publisher.PublishResultAsync(stored, completed.Producer, completed, cancellationToken).ConfigureAwait(false);
             ProcessingLog.Stored(_logger, request.RequestId, request.Kind.ToWireName(), write.Dn, attempt);
             return JobOutcome.Completed(request, write.Dn);
         }
+    }
+
+    /// <summary>
+    /// The line kept beside the token (docs/token-lifecycle.md, "A lifetime"): issued now (this worker's
+    /// clock, whole seconds), expiring after the request's lifetime or <c>Token:Lifetime</c>.
+    /// </summary>
+    private TokenMetadata MetadataFor(WorkRequest request, string digest)
+    {
+        var issued = TokenMetadata.ToSeconds(_time.GetUtcNow());
+        var notAfter = _lifetime.For(request.Lifetime) is { } lifetime ? issued + lifetime : (DateTimeOffset?)null;
+        return new TokenMetadata(digest, issued, notAfter, request.RequestId, request.BatchId, _encryptor.WrappedTo);
     }
 
     /// <summary>

@@ -60,6 +60,7 @@ public static class LogEvents
     public const int DirectoryWriteGaveUp = 3103;
     public const int DirectoryRacingValuesRemoved = 3104;
     public const int DirectoryPoolRecycled = 3105;
+    public const int DirectoryExpirySearchLimited = 3106;
 
     // 5xxx: token lifecycle (docs/token-lifecycle.md)
     public const int LifecycleWatching = 5000;
@@ -72,6 +73,12 @@ public static class LogEvents
     public const int ConsumedEventNotPublished = 5007;
     public const int LifecycleChangeFailed = 5008;
     public const int ConsumedEventLost = 5009;
+    public const int TokenExpired = 5010;
+    public const int ExpirySweepFailed = 5011;
+    public const int ExpirySweepForbidden = 5012;
+    public const int ExpiryInfoMismatch = 5013;
+    public const int ExpiredAlreadyRemoved = 5014;
+    public const int ExpirySweepDone = 5015;
     public const int TokenCensusFailed = 5050;
     public const int TokenCensusTaken = 5051;
 

@@ -11,6 +11,13 @@ public interface ITokenEncryptor : IAsyncDisposable
     string Description { get; }
 
     /// <summary>
+    /// Lower-case hex SHA-256 of the DER issuance protection certificate tokens are wrapped to, or null
+    /// when the key came without a certificate (or is not known yet): the <c>wrappedTo</c> of the token
+    /// metadata (docs/token-lifecycle.md, "A lifetime").
+    /// </summary>
+    string? WrappedTo => null;
+
+    /// <summary>
     /// Start-up and health check. The first successful call connects, logs in, finds the issuance
     /// protection key, checks the mechanisms and makes one throw-away token with the configured key
     /// wrap (deciding, on an HSM without OAEP-SHA-256, whether Hsm:AllowSoftwareKeyWrap applies).

@@ -19,6 +19,8 @@ internal sealed class InstrumentedTokenEncryptor(ITokenEncryptor inner) : IToken
 
     public string Description => inner.Description;
 
+    public string? WrappedTo => inner.WrappedTo;
+
     public async ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
         using var activity = WorkerTracing.StartDependency(TelemetryNames.HsmSpanPrefix, TelemetryNames.Hsm, Probe);

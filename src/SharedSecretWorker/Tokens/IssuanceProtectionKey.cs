@@ -6,10 +6,11 @@ namespace SharedSecretWorker.Tokens;
 /// <summary>The CA's issuance protection RSA public key, the key every token's session key is wrapped with.</summary>
 internal sealed class IssuanceProtectionKey
 {
-    private IssuanceProtectionKey(RSAParameters parameters, string description)
+    private IssuanceProtectionKey(RSAParameters parameters, string description, string? certificateSha256 = null)
     {
         Parameters = parameters;
         Description = description;
+        CertificateSha256 = certificateSha256;
     }
 
     /// <summary>Modulus and public exponent (no private part).</summary>
@@ -20,6 +21,13 @@ internal sealed class IssuanceProtectionKey
 
     /// <summary>Big-endian public exponent, as PKCS#11 <c>CKA_PUBLIC_EXPONENT</c> holds it.</summary>
     public byte[] Exponent => Parameters.Exponent!;
+
+    /// <summary>
+    /// Lower-case hex SHA-256 of the DER certificate the key came from: the <c>wrappedTo</c> of every
+    /// token wrapped with it, so that a re-key can find the tokens the CA can no longer open. Null when
+    /// the key came without a certificate (a PEM public key, or a bare key object on the HSM).
+    /// </summary>
+    public string? CertificateSha256 { get; }
 
     /// <summary>Where the key came from and its size, for logs.</summary>
     public string Description { get; }
@@ -102,7 +110,8 @@ internal sealed class IssuanceProtectionKey
     {
         using var rsa = certificate.GetRSAPublicKey()
             ?? throw new TokenEngineException($"{what}: the certificate '{certificate.Subject}' does not hold an RSA key; the CA wraps session keys with RSA only.");
-        return FromRsa(rsa, description);
+        var key = FromRsa(rsa, description);
+        return new IssuanceProtectionKey(key.Parameters, key.Description, Convert.ToHexStringLower(SHA256.HashData(certificate.RawData)));
     }
 
     private static IssuanceProtectionKey FromRsa(RSA rsa, string description)

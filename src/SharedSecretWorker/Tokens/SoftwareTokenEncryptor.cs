@@ -11,6 +11,8 @@ internal sealed class SoftwareTokenEncryptor(IssuanceProtectionKey key, KeyWrap 
 {
     public string Description => $"software encryptor, {keyWrap} wrap with {key.Description}";
 
+    public string? WrappedTo => key.CertificateSha256;
+
     public ValueTask ProbeAsync(CancellationToken cancellationToken)
     {
         // One throw-away token proves the key and padding work before the first request.

@@ -12,7 +12,7 @@ public static class TokenEngineServiceCollectionExtensions
     /// <summary>
     /// Binds and validates (at start-up) <see cref="TokenOptions"/> and <see cref="HsmOptions"/>;
     /// registers <see cref="ITokenEncryptor"/> (PKCS#11 when <c>Hsm:Library</c> is set, software
-    /// otherwise), <see cref="PassphraseGenerator"/>, and a hosted service that probes the
+    /// otherwise), <see cref="PassphraseGenerator"/>, <see cref="TokenLifetime"/>, and a hosted service that probes the
     /// encryptor at start-up (<see cref="ITokenEncryptor.ProbeAsync"/>).
     /// </summary>
     public static IServiceCollection AddTokenEngine(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +27,7 @@ public static class TokenEngineServiceCollectionExtensions
             provider.GetRequiredService<IOptions<HsmOptions>>().Value,
             provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<PassphraseGenerator>();
+        services.TryAddSingleton<TokenLifetime>();
         services.AddHostedService<TokenEngineStartupProbe>();
         return services;
     }

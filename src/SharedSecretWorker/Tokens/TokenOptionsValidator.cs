@@ -45,6 +45,33 @@ public sealed class TokenOptionsValidator(IOptions<HsmOptions> hsm) : IValidateO
         {
             failures.Add($"Token:PassphraseGroupSize is {options.PassphraseGroupSize}: use 0 (no grouping) or a positive group size.");
         }
+        CheckLifetimes(options, failures);
         return failures;
+    }
+
+    private static void CheckLifetimes(TokenOptions options, List<string> failures)
+    {
+        CheckLifetime("Token:Lifetime", options.Lifetime, "0 (never expires)", failures);
+        CheckLifetime("Token:MaxLifetime", options.MaxLifetime, "0 (no maximum)", failures);
+        if (options.MaxLifetime == TimeSpan.Zero) return;
+        if (options.Lifetime == TimeSpan.Zero)
+        {
+            // "Never" is longer than any maximum: tokens of requests that ask nothing would outlive
+            // what no request may ask for.
+            failures.Add($"Token:Lifetime is 0 (never expires) but Token:MaxLifetime is {options.MaxLifetime}: give Token:Lifetime a value up to it, or set Token:MaxLifetime to 0 too.");
+        }
+        else if (options.Lifetime > options.MaxLifetime)
+        {
+            failures.Add($"Token:Lifetime ({options.Lifetime}) is longer than Token:MaxLifetime ({options.MaxLifetime}): the default may not exceed what a request may ask for.");
+        }
+    }
+
+    private static void CheckLifetime(string key, TimeSpan value, string zero, List<string> failures)
+    {
+        if (value == TimeSpan.Zero) return;
+        if (value < TimeSpan.FromSeconds(1) || value > TokenOptions.MaxConfigurableLifetime || value.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"{key} is {value}: use whole seconds from 00:00:01 to {TokenOptions.MaxConfigurableLifetime.Days}.00:00:00, or {zero}.");
+        }
     }
 }

@@ -147,8 +147,15 @@ internal sealed class DirectoryHarness : IHarness
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < targets.Count)
-                await store.StoreEnrollmentTokenAsync(targets[i].Uid, targets[i].Token, cancellationToken);
+                await store.StoreEnrollmentTokenAsync(targets[i].Uid, targets[i].Token, Metadata(targets[i].Token), cancellationToken);
         }, cancellationToken)));
         return clock.Elapsed;
+    }
+
+    /// <summary>The metadata every real write carries (issued now, 7 days), so the harness measures the same modify.</summary>
+    private static TokenMetadata Metadata(string token)
+    {
+        var issued = TokenMetadata.ToSeconds(DateTimeOffset.UtcNow);
+        return new TokenMetadata(SharedSecretWorker.Contracts.Messages.TokenDigest.Sha256Hex(token), issued, issued.AddDays(7), "benchmark", null, null);
     }
 }

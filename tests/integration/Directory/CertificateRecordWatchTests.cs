@@ -151,16 +151,24 @@ public sealed class CertificateRecordWatchTests : IDisposable
         Assert.Equal(uid, holder.Uid);
         Assert.NotNull(holder.ModifiedAt);
 
-        Assert.False(await _directory.RemoveEnrollmentTokenAsync(dn, "TkVX", CancellationToken.None));
+        Assert.NotNull(holder.InfoValue);
+        Assert.NotNull(holder.NotAfterValue);
+        Assert.NotNull(holder.Metadata);
+
+        Assert.False(await _directory.RemoveEnrollmentTokenAsync(holder with { Token = "TkVX" }, CancellationToken.None));
         Assert.Equal(["T0xE"], _probe.EnrollmentTokens(uid));
-        Assert.True(await _directory.RemoveEnrollmentTokenAsync(dn, "T0xE", CancellationToken.None));
-        Assert.False(await _directory.RemoveEnrollmentTokenAsync(dn, "T0xE", CancellationToken.None));
+        Assert.True(await _directory.RemoveEnrollmentTokenAsync(holder, CancellationToken.None));
+        Assert.False(await _directory.RemoveEnrollmentTokenAsync(holder, CancellationToken.None));
         Assert.Empty(_probe.EnrollmentTokens(uid));
+        // The metadata went with the token, in the same modify.
+        var after = await _directory.ReadTokenHolderAsync(DirectoryProbe.AsX500Name(dn), CancellationToken.None);
+        Assert.Null(after!.InfoValue);
+        Assert.Null(after.NotAfterValue);
 
         var serial = _probe.IssueCertificate(null);
         _probe.AddMetaInfo(serial, "revShrTok:QUJD");
-        Assert.True(await _directory.RemoveRevocationTokenAsync(RecordDn(serial), "revShrTok:QUJD", CancellationToken.None));
-        Assert.False(await _directory.RemoveRevocationTokenAsync(RecordDn(serial), "revShrTok:QUJD", CancellationToken.None));
+        Assert.True(await _directory.RemoveRevocationTokenAsync(RecordDn(serial), "revShrTok:QUJD", [], CancellationToken.None));
+        Assert.False(await _directory.RemoveRevocationTokenAsync(RecordDn(serial), "revShrTok:QUJD", [], CancellationToken.None));
         Assert.Equal([$"requestId:{serial}", "profileId:caFullCMCSharedTokenCert"], _probe.MetaInfo(serial));
 
         Assert.Null(await _directory.ReadTokenHolderAsync("uid=nobody-" + Guid.NewGuid().ToString("N") + "," + _probe.PeopleBase, CancellationToken.None));

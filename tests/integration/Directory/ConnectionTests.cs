@@ -1,5 +1,6 @@
 using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Tests.Integration.Directory;
 

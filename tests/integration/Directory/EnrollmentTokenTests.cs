@@ -1,5 +1,6 @@
 using System.Text;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Tests.Integration.Directory;
 

@@ -15,6 +15,7 @@ namespace SharedSecretWorker.Tests.Integration.Directory;
 /// as the worker's bind (so its rights are part of what is tested): enrollment tokens with and without a
 /// record beside them, a revocation token in metaInfo with its record, and <c>shrtok tokens</c> itself.
 /// </summary>
+[Collection(SharedSecretWorker.Tests.Integration.Lifecycle.TokenLifecycleCollection.Name)]
 public sealed class OutstandingTokenReaderTests : IDisposable
 {
     private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");

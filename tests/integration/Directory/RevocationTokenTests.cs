@@ -1,5 +1,7 @@
+using SharedSecretWorker.Contracts.Messages;
 using SharedSecretWorker.Contracts.Requests;
 using SharedSecretWorker.Directory;
+using SharedSecretWorker.Tests.Integration.Infrastructure;
 
 namespace SharedSecretWorker.Tests.Integration.Directory;
 
@@ -7,6 +9,7 @@ namespace SharedSecretWorker.Tests.Integration.Directory;
 public sealed class RevocationTokenTests : IDisposable
 {
     private const string Prefix = "revShrTok:";
+    private const string InfoPrefix = "revShrTokInfo:";
     private readonly DirectoryTestBed _bed = new();
 
     public void Dispose() => _bed.Dispose();
@@ -135,7 +138,9 @@ public sealed class RevocationTokenTests : IDisposable
         Assert.Contains(DirectoryTestBed.RequestIdValue, values);
         Assert.Contains(DirectoryTestBed.ProfileIdValue, values);
         Assert.All(others, o => Assert.Contains(o, values));
-        Assert.Equal(2 + others.Count + 1, values.Count);
+        var info = Assert.Single(values, v => v.StartsWith(InfoPrefix, StringComparison.Ordinal));
+        Assert.Equal(TokenDigest.Sha256Hex(revocation[Prefix.Length..]), TokenMetadata.ParseMetaInfo(info)!.TokenSha256);
+        Assert.Equal(2 + others.Count + 2, values.Count);
         Assert.All(results, r => Assert.True(r.Changed));
     }
 
@@ -229,6 +234,9 @@ public sealed class RevocationTokenTests : IDisposable
         Assert.Contains(DirectoryTestBed.RequestIdValue, values);
         Assert.Contains(DirectoryTestBed.ProfileIdValue, values);
         Assert.Equal(Prefix + token, Assert.Single(values, v => v.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)));
-        Assert.Equal(3, values.Count);
+        // Beside the token, exactly one metadata line, and it is the token's own.
+        var info = Assert.Single(values, v => v.StartsWith(InfoPrefix, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(TokenDigest.Sha256Hex(token), TokenMetadata.ParseMetaInfo(info)!.TokenSha256);
+        Assert.Equal(4, values.Count);
     }
 }

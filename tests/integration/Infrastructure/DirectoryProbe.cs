@@ -90,6 +90,10 @@ public sealed class DirectoryProbe : IDisposable
     public void DeleteCertificateRecord(string decimalSerial) =>
         _connection.SendRequest(new DeleteRequest($"cn={decimalSerial},{CertificateRepositoryBase}"));
 
+    /// <summary>Deletes a person made by <see cref="CreatePerson"/> (harnesses that make thousands clean up after themselves).</summary>
+    public void DeletePerson(string uid) =>
+        _connection.SendRequest(new DeleteRequest(PersonDn(uid)));
+
     /// <summary>The user entry's DN for <paramref name="uid"/> (as created by <see cref="CreatePerson"/>).</summary>
     public string PersonDn(string uid) => $"uid={uid},{PeopleBase}";
 
@@ -119,6 +123,15 @@ public sealed class DirectoryProbe : IDisposable
         if (response.Entries.Count == 0) return [];
         var attribute = response.Entries[0].Attributes["shrTok"];
         return attribute is null ? [] : attribute.GetValues(typeof(byte[])).Cast<byte[]>().Select(Encoding.ASCII.GetString).ToList();
+    }
+
+    /// <summary>The values of <paramref name="attribute"/> (as text) of the first entry with this uid.</summary>
+    public IReadOnlyList<string> PersonAttribute(string uid, string attribute)
+    {
+        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(PeopleBase, $"(uid={uid})", SearchScope.Subtree, attribute));
+        if (response.Entries.Count == 0) return [];
+        var values = response.Entries[0].Attributes[attribute];
+        return values is null ? [] : values.GetValues(typeof(byte[])).Cast<byte[]>().Select(Encoding.UTF8.GetString).ToList();
     }
 
     /// <summary>All metaInfo values of a certificate record.</summary>

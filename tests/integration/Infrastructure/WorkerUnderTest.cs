@@ -33,6 +33,7 @@ public sealed class WorkerUnderTest : IAsyncDisposable
     private readonly ConcurrentQueue<DeliveryNotice> _noticesInOrder = new();
     private readonly ConcurrentQueue<ObservedDeadLetter> _deadLetterCopies = new();
     private readonly ConcurrentQueue<(TokenConsumedEvent Event, IReadOnlyBasicProperties Properties)> _consumed = new();
+    private readonly ConcurrentQueue<(TokenExpiredEvent Event, IReadOnlyBasicProperties Properties)> _expired = new();
     private IHost? _host;
     private IConnection? _admin;
     private IChannel? _observer;
@@ -230,6 +231,11 @@ public sealed class WorkerUnderTest : IAsyncDisposable
                 _consumed.Enqueue((MessageJson.ReadConsumed(body), properties));
                 return;
             }
+            if (routingKey.EndsWith("." + TokenExpiredEvent.RoutingKeyWord, StringComparison.Ordinal))
+            {
+                _expired.Enqueue((MessageJson.ReadExpired(body), properties));
+                return;
+            }
             var result = MessageJson.ReadResult(body);
             if (result.RequestId is { } id)
             {
@@ -393,6 +399,22 @@ public sealed class WorkerUnderTest : IAsyncDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException("no matching consumed event");
+    }
+
+    /// <summary>Every <c>KIND.expired</c> event received so far, repeats included, in arrival order.</summary>
+    public IReadOnlyList<TokenExpiredEvent> ExpiredEvents => _expired.Select(c => c.Event).ToList();
+
+    /// <summary>Waits for a <c>KIND.expired</c> event matching <paramref name="match"/>; returns it with its AMQP properties.</summary>
+    public async Task<(TokenExpiredEvent Event, IReadOnlyBasicProperties Properties)> ExpiredAsync(Func<TokenExpiredEvent, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var expired in _expired)
+                if (match(expired.Event)) return expired;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("no matching expired event");
     }
 
     /// <summary>Every notice received so far, in arrival order (one consumer: the broker's order).</summary>

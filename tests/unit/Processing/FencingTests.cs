@@ -1,3 +1,5 @@
+using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Directory;
 using SharedSecretWorker.Tests.Unit.Processing.Fakes;
 
 namespace SharedSecretWorker.Tests.Unit.Processing;
@@ -67,7 +69,8 @@ public sealed class FencingTests : IDisposable
         delivery.Owned = false;
         // Another worker, now the partition's consumer (another process: no lock of this one's), writes
         // its newer token before this late write lands.
-        await _rig.Directory.StoreEnrollmentTokenAsync("jdoe", "token-of-the-next-owner");
+        await _rig.Directory.StoreEnrollmentTokenAsync("jdoe", "token-of-the-next-owner",
+            new TokenMetadata(TokenDigest.Sha256Hex("token-of-the-next-owner"), DateTimeOffset.UnixEpoch, null, "req-of-the-next-owner", null, null));
         write.Open();
         await job;
 

@@ -45,6 +45,7 @@ public sealed class ProcessingRegistrationTests : IDisposable
         var encryptor = new FakeTokenEncryptor(_events);
         services.AddSingleton<ITokenEncryptor>(encryptor);
         services.AddSingleton(new PassphraseGenerator(encryptor, ProcessingRig.PassphraseLength, ProcessingRig.PassphraseGroupSize));
+        services.AddSingleton(new TokenLifetime(Options.Create(new TokenOptions())));
         services.AddSingleton<IDirectoryStore>(new FakeDirectory(_events));
         services.AddSingleton<IMessagePublisher>(_publisher);
         services.AddSingleton<IAddressDigest>(new FakeAddressDigest());

@@ -26,10 +26,10 @@ internal sealed class EntryLookup
     /// value escaped (RFC 4515). The CA takes the first entry; the worker refuses zero or several
     /// (docs/cmc-shared-token.md, "Enrollment").
     /// </summary>
-    public SearchResultEntry FindUser(LdapConnection connection, string uid, string attribute)
+    public SearchResultEntry FindUser(LdapConnection connection, string uid, params string[] attributes)
     {
         var filter = $"({UidAttribute}={LdapFilterValue.Escape(uid)})";
-        var request = new SearchRequest(_options.PeopleBase, filter, SearchScope.Subtree, attribute) { SizeLimit = AmbiguityProbeSize };
+        var request = new SearchRequest(_options.PeopleBase, filter, SearchScope.Subtree, attributes) { SizeLimit = AmbiguityProbeSize };
         SearchResponse? response = null;
         int found;
         try
@@ -70,11 +70,11 @@ internal sealed class EntryLookup
     }
 
     /// <summary>The certificate record, or <see cref="DirectoryFailure.UnknownSerial"/>.</summary>
-    public static SearchResultEntry ReadRecord(LdapConnection connection, string dn, string attribute)
+    public static SearchResultEntry ReadRecord(LdapConnection connection, string dn, params string[] attributes)
     {
         try
         {
-            var response = LdapOperations.Search(connection, new SearchRequest(dn, LdapOperations.AnyObjectFilter, SearchScope.Base, attribute));
+            var response = LdapOperations.Search(connection, new SearchRequest(dn, LdapOperations.AnyObjectFilter, SearchScope.Base, attributes));
             if (response.Entries.Count == 1) return response.Entries[0];
         }
         catch (DirectoryOperationException e) when (LdapFailures.ResultCode(e) == LdapResultCodes.NoSuchObject)

@@ -225,7 +225,11 @@ internal sealed class LdapCertificateRecordWatch : ICertificateRecordWatch
         GeneralizedTime.Parse(entry.First(DateOfCreate)),
         entry.First("certStatus"),
         GeneralizedTime.Parse(entry.First(RevokedOn)),
-        RevocationTokenValues.Select(entry.Values(RevocationTokenValues.MetaInfoAttribute)).Select(v => System.Text.Encoding.UTF8.GetString(v)).ToList());
+        RevocationTokenValues.Select(entry.Values(RevocationTokenValues.MetaInfoAttribute)).Select(v => System.Text.Encoding.UTF8.GetString(v)).ToList())
+    {
+        RevocationTokenInfoValues = RevocationTokenValues.SelectInfo(entry.Values(RevocationTokenValues.MetaInfoAttribute))
+            .Select(v => System.Text.Encoding.UTF8.GetString(v)).ToList(),
+    };
 
     public async ValueTask DisposeAsync()
     {

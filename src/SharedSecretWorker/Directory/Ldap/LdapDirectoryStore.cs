@@ -53,23 +53,29 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
 
     private bool RevocationInMetaInfo => _options.RevocationTokenAttribute == RevocationTokenAttribute.MetaInfo;
 
+    /// <summary>What an enrollment write or clear changes on the user's entry: the token and its metadata.</summary>
+    private string[] EnrollmentAttributes => [_tokenAttribute.Attribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute];
+
     private string RevocationAttribute => RevocationInMetaInfo ? RevocationTokenValues.MetaInfoAttribute : _tokenAttribute.Attribute;
 
-    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default)
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
     {
         CheckUid(uid);
         CheckToken(token);
+        ArgumentNullException.ThrowIfNull(metadata);
         var operation = $"Storing the enrollment token of uid '{uid}'";
-        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, DirectoryFailure.UnknownUid, operation));
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, token, EnrollmentAttributes, _options.PeopleBase, cancellationToken, connection =>
+            _tokenAttribute.Replace(connection, _lookup.FindUser(connection, uid, LdapValues.ObjectClassAttribute), token, metadata, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
     {
         CheckUid(uid);
         var operation = $"Clearing the enrollment token of uid '{uid}'";
-        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Remove(connection, _lookup.FindUser(connection, uid, _tokenAttribute.Attribute), DirectoryFailure.UnknownUid, operation));
+        return WriteWithRetriesAsync(operation, _options.PeopleBase, DirectoryFailure.UnknownUid, null, EnrollmentAttributes, _options.PeopleBase, cancellationToken, connection =>
+            _tokenAttribute.Remove(connection,
+                _lookup.FindUser(connection, uid, _tokenAttribute.Attribute, TokenMetadata.EnrollmentAttribute, TokenMetadata.EnrollmentNotAfterAttribute),
+                withMetadata: true, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryRead> ReadEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default)
@@ -79,16 +85,19 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             connection => _tokenAttribute.Read(_lookup.FindUser(connection, uid, _tokenAttribute.Attribute)));
     }
 
-    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default)
+    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
     {
         var dn = _lookup.RecordDn(serial);
         CheckToken(token);
+        ArgumentNullException.ThrowIfNull(metadata);
         var operation = $"Storing the revocation token of serial {serial.Decimal}";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
-            ? connection => _metaInfo.Replace(connection, dn, token, operation)
-            : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token,
+            ? connection => _metaInfo.Replace(connection, dn, token, metadata, operation)
+            // The documentation's shrTok-on-record variant keeps no metadata: the record's schema and
+            // the worker's rights there are the site's, and the lifetime covers the metaInfo form only.
+            : connection => _tokenAttribute.Replace(connection, EntryLookup.ReadRecord(connection, dn, LdapValues.ObjectClassAttribute), token, null,
                 DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, token, [RevocationAttribute], _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public Task<DirectoryWrite> ClearRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
@@ -97,9 +106,9 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         var operation = $"Clearing the revocation token of serial {serial.Decimal}";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
             ? connection => MetaInfoRevocationWriter.Remove(connection, dn, operation)
-            : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute),
+            : connection => _tokenAttribute.Remove(connection, EntryLookup.ReadRecord(connection, dn, _tokenAttribute.Attribute), withMetadata: false,
                 DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
+        return WriteWithRetriesAsync(operation, dn, DirectoryFailure.UnknownSerial, null, [RevocationAttribute], _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public Task<DirectoryRead> ReadRevocationTokenAsync(CertificateSerial serial, CancellationToken cancellationToken = default)
@@ -116,8 +125,8 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(written);
         CheckToken(token);
         var operation = $"Restoring the enrollment token replaced on '{written.Dn}'";
-        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, _tokenAttribute.Attribute, _options.PeopleBase, cancellationToken, connection =>
-            _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownUid, operation));
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownUid, token, EnrollmentAttributes, _options.PeopleBase, cancellationToken, connection =>
+            _tokenAttribute.Restore(connection, written, token, DirectoryFailure.UnknownUid, operation));
     }
 
     public Task<DirectoryWrite> RestoreRevocationTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default)
@@ -126,9 +135,9 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
         CheckToken(token);
         var operation = $"Restoring the revocation token replaced on '{written.Dn}'";
         Func<LdapConnection, WriteAttempt> attempt = RevocationInMetaInfo
-            ? connection => MetaInfoRevocationWriter.Restore(connection, written.Dn, token, written.Replaced, operation)
-            : connection => _tokenAttribute.Restore(connection, written.Dn, token, written.Replaced, DirectoryFailure.UnknownSerial, operation);
-        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, RevocationAttribute, _options.CertificateRepositoryBase, cancellationToken, attempt);
+            ? connection => MetaInfoRevocationWriter.Restore(connection, written, token, operation)
+            : connection => _tokenAttribute.Restore(connection, written, token, DirectoryFailure.UnknownSerial, operation);
+        return WriteWithRetriesAsync(operation, written.Dn, DirectoryFailure.UnknownSerial, token, [RevocationAttribute], _options.CertificateRepositoryBase, cancellationToken, attempt);
     }
 
     public int AbandonedCalls => _pool.AbandonedCalls;
@@ -162,11 +171,11 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     /// Runs one read-modify attempt per pooled lease; when another writer raced it, waits a little
     /// (jittered, so racers spread out) and tries again with a fresh read.
     /// </summary>
-    /// <param name="attribute">The attribute written, and <paramref name="accessBase"/> the base whose rules
+    /// <param name="attributes">The attributes written, and <paramref name="accessBase"/> the base whose rules
     /// grant it: a refusal (LDAP 50) on the entry is the worker's own <see cref="DirectoryFailure.InsufficientAccess"/>
     /// when the base refuses it too, and the entry's <see cref="DirectoryFailure.Forbidden"/> when not.</param>
     private async Task<DirectoryWrite> WriteWithRetriesAsync(string operation, string dn, DirectoryFailure missing, string? redact,
-        string attribute, string accessBase, CancellationToken cancellationToken, Func<LdapConnection, WriteAttempt> attempt)
+        string[] attributes, string accessBase, CancellationToken cancellationToken, Func<LdapConnection, WriteAttempt> attempt)
     {
         var attempts = _options.MaxConcurrencyRetries + 1;
         var lastCode = 0;
@@ -181,7 +190,7 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
             {
                 var failure = LdapFailures.Classify(e, operation, dn, missing, redact);
                 if (failure.Kind != DirectoryFailure.Forbidden) throw failure;
-                throw await InsufficientAccessAsync(failure, attribute, accessBase, cancellationToken).ConfigureAwait(false);
+                throw await InsufficientAccessAsync(failure, attributes, accessBase, cancellationToken).ConfigureAwait(false);
             }
             if (outcome.Result is { } result)
                 return result with { Attempts = i };
@@ -216,26 +225,35 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     /// A write refused with LDAP 50: the worker's own fault when the base refuses the attribute too
     /// (its access rules are missing or changed), the entry's when the base allows it.
     /// </summary>
-    private async Task<DirectoryException> InsufficientAccessAsync(DirectoryException refused, string attribute, string accessBase, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Every attribute the write changes is checked: a site that upgraded without granting the token's
+    /// metadata attributes is the worker's own fault too, named by the attribute it lacks, not a
+    /// protected entry.
+    /// </remarks>
+    private async Task<DirectoryException> InsufficientAccessAsync(DirectoryException refused, string[] attributes, string accessBase, CancellationToken cancellationToken)
     {
-        bool baseAllows;
-        try
+        foreach (var attribute in attributes)
         {
-            baseAllows = await _pool.RunAsync(connection => MayWrite(connection, accessBase, attribute), cancellationToken).ConfigureAwait(false);
+            bool baseAllows;
+            try
+            {
+                baseAllows = await _pool.RunAsync(connection => MayWrite(connection, accessBase, attribute), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DirectoryOperationException or LdapException or DirectoryException)
+            {
+                // Cannot tell now: the directory fails otherwise; that failure decides (retried).
+                return LdapFailures.Classify(e, $"Checking write access to {attribute}", accessBase, DirectoryFailure.Misconfigured);
+            }
+            if (baseAllows) continue;
+            return new DirectoryException(DirectoryFailure.InsufficientAccess,
+                $"{refused.Message} The bind '{_options.BindDn}' may not write {attribute} on the base '{accessBase}' either: the worker's access rules (ACI) are missing or changed.",
+                refused.Dn, refused.LdapResultCode, refused)
+            {
+                Attribute = attribute,
+                Problem = InsufficientAccessProblem(attribute, refused.Dn ?? accessBase),
+            };
         }
-        catch (Exception e) when (e is DirectoryOperationException or LdapException or DirectoryException)
-        {
-            // Cannot tell now: the directory fails otherwise; that failure decides (retried).
-            return LdapFailures.Classify(e, $"Checking write access to {attribute}", accessBase, DirectoryFailure.Misconfigured);
-        }
-        if (baseAllows) return refused;
-        return new DirectoryException(DirectoryFailure.InsufficientAccess,
-            $"{refused.Message} The bind '{_options.BindDn}' may not write {attribute} on the base '{accessBase}' either: the worker's access rules (ACI) are missing or changed.",
-            refused.Dn, refused.LdapResultCode, refused)
-        {
-            Attribute = attribute,
-            Problem = InsufficientAccessProblem(attribute, refused.Dn ?? accessBase),
-        };
+        return refused;
     }
 
     private string InsufficientAccessProblem(string attribute, string dn) =>
@@ -249,7 +267,11 @@ internal sealed class LdapDirectoryStore : IDirectoryStore, IAsyncDisposable, ID
     /// </summary>
     private static bool MayWrite(LdapConnection connection, string dn, string attribute)
     {
-        var request = new ModifyRequest(dn, DirectoryAttributeOperation.Delete, attribute, $"shrtok-write-access-check-{Guid.NewGuid():N}");
+        // A value of the attribute's syntax (a server may check the syntax first), which no entry holds.
+        var impossible = string.Equals(attribute, TokenMetadata.EnrollmentNotAfterAttribute, StringComparison.OrdinalIgnoreCase)
+            ? "19700101000000Z"
+            : $"shrtok-write-access-check-{Guid.NewGuid():N}";
+        var request = new ModifyRequest(dn, DirectoryAttributeOperation.Delete, attribute, impossible);
         try
         {
             connection.SendRequest(request, connection.Timeout);

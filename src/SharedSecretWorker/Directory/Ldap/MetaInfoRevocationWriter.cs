@@ -41,16 +41,25 @@ internal sealed class MetaInfoRevocationWriter
         _logger = logger;
     }
 
-    public WriteAttempt Replace(LdapConnection connection, string dn, string token, string operation)
+    /// <summary>
+    /// Writes <paramref name="token"/> and its metadata line (<c>revShrTokInfo:</c>, <paramref name="metadata"/>):
+    /// one modify deletes the exact revShrTok and revShrTokInfo values read and adds the two new ones.
+    /// The line is handled like the token (the same deletes of exactly what was read, the same
+    /// post-read clean-up of racing writers' values), so it always stands beside its own token.
+    /// </summary>
+    public WriteAttempt Replace(LdapConnection connection, string dn, string token, TokenMetadata metadata, string operation)
     {
         var record = EntryLookup.ReadRecord(connection, dn, MetaInfo);
         dn = record.DistinguishedName;
         var old = RevocationTokenValues.Select(record);
+        var oldInfo = RevocationTokenValues.SelectInfo(record);
         var mine = RevocationTokenValues.Encode(token);
+        var info = metadata.Format();
+        var mineInfo = RevocationTokenValues.EncodeInfo(info);
         var request = new ModifyRequest(dn);
-        if (old.Count > 0)
-            request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, [.. old]));
-        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, mine));
+        if (old.Count + oldInfo.Count > 0)
+            request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, [.. old, .. oldInfo]));
+        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, mine, mineInfo));
         request.Controls.Add(ReadEntryControl.PostRead(MetaInfo));
         _raceWindow.Enter(dn);
         DirectoryResponse response;
@@ -69,24 +78,41 @@ internal sealed class MetaInfoRevocationWriter
         var after = ReadEntryControl.PostReadValues(response, MetaInfo)
             ?? throw new DirectoryException(DirectoryFailure.Misconfigured,
                 $"{operation} on '{dn}': the server accepted the critical Post-Read control ({ReadEntryControl.PostReadOid}) but returned no entry.", dn);
-        var superseded = RevocationTokenValues.Select(after).Where(v => !RevocationTokenValues.Same(v, mine)).ToList();
+        var superseded = RevocationTokenValues.Select(after).Where(v => !RevocationTokenValues.Same(v, mine))
+            .Concat(RevocationTokenValues.SelectInfo(after).Where(v => !RevocationTokenValues.Same(v, mineInfo))).ToList();
         if (superseded.Count > 0)
             RemoveSuperseded(connection, dn, mine, superseded, operation);
         // The values deleted were exactly those present (the delete would have failed otherwise): the
         // one the CA read before is the token this write replaced.
-        return WriteAttempt.Done(new DirectoryWrite(dn, Changed: true, Attempts: 1) { Replaced = RevocationTokenValues.TokenOf(old) });
+        var replaced = RevocationTokenValues.TokenOf(old);
+        return WriteAttempt.Done(new DirectoryWrite(dn, Changed: true, Attempts: 1)
+        {
+            Replaced = replaced,
+            Info = info,
+            ReplacedInfo = RevocationTokenValues.InfoFor(replaced, oldInfo),
+        });
     }
 
     /// <summary>
     /// Deletes exactly our value and adds <paramref name="previous"/> back in one modify; if our value
     /// is gone (a newer write), the delete fails with noSuchAttribute and nothing changes.
     /// </summary>
-    public static WriteAttempt Restore(LdapConnection connection, string dn, string token, string? previous, string operation)
+    /// <remarks>
+    /// The metadata line written with the token is deleted in the same modify, and the replaced
+    /// token's line added back with it, so the line always belongs to the token beside it.
+    /// </remarks>
+    public static WriteAttempt Restore(LdapConnection connection, DirectoryWrite written, string token, string operation)
     {
+        var dn = written.Dn;
+        var previous = written.Replaced;
         var request = new ModifyRequest(dn);
-        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, RevocationTokenValues.Encode(token)));
-        if (previous is not null)
-            request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, RevocationTokenValues.Encode(previous)));
+        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete,
+            written.Info is null ? [RevocationTokenValues.Encode(token)] : [RevocationTokenValues.Encode(token), RevocationTokenValues.EncodeInfo(written.Info)]));
+        var back = new List<byte[]>();
+        if (previous is not null) back.Add(RevocationTokenValues.Encode(previous));
+        if (written.Info is not null && written.ReplacedInfo is not null) back.Add(RevocationTokenValues.EncodeInfo(written.ReplacedInfo));
+        if (back.Count > 0)
+            request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Add, [.. back]));
         var outcome = LdapOperations.Modify(connection, request, DirectoryFailure.UnknownSerial, operation, token, LdapResultCodes.NoSuchAttribute);
         return outcome.Result is null ? WriteAttempt.Done(new DirectoryWrite(dn, Changed: false, Attempts: 1)) : outcome;
     }
@@ -109,7 +135,8 @@ internal sealed class MetaInfoRevocationWriter
                 DirectoryLog.RacingValuesRemoved(_logger, operation, superseded.Count);
                 return;
             }
-            var now = RevocationTokenValues.Select(EntryLookup.ReadRecord(connection, dn, MetaInfo));
+            var record = EntryLookup.ReadRecord(connection, dn, MetaInfo);
+            var now = RevocationTokenValues.Select(record).Concat(RevocationTokenValues.SelectInfo(record)).ToList();
             if (!now.Any(v => RevocationTokenValues.Same(v, mine))) return;
             superseded = superseded.Where(s => now.Any(v => RevocationTokenValues.Same(v, s))).ToList();
             if (superseded.Count == 0) return;
@@ -120,16 +147,21 @@ internal sealed class MetaInfoRevocationWriter
             dn, LdapResultCodes.NoSuchAttribute);
     }
 
-    /// <summary>Deletes the exact revShrTok values read; if they changed meanwhile, the caller re-reads and retries.</summary>
+    /// <summary>
+    /// Deletes the exact revShrTok and revShrTokInfo values read; if they changed meanwhile, the caller
+    /// re-reads and retries. Changed only when a token was among them.
+    /// </summary>
     public static WriteAttempt Remove(LdapConnection connection, string dn, string operation)
     {
         var record = EntryLookup.ReadRecord(connection, dn, MetaInfo);
         var old = RevocationTokenValues.Select(record);
-        if (old.Count == 0)
+        var oldInfo = RevocationTokenValues.SelectInfo(record);
+        if (old.Count + oldInfo.Count == 0)
             return WriteAttempt.Done(new DirectoryWrite(record.DistinguishedName, Changed: false, Attempts: 1));
         var request = new ModifyRequest(record.DistinguishedName);
-        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, [.. old]));
-        return LdapOperations.Modify(connection, request, DirectoryFailure.UnknownSerial, operation, null, LdapResultCodes.NoSuchAttribute);
+        request.Modifications.Add(LdapValues.Modification(MetaInfo, DirectoryAttributeOperation.Delete, [.. old, .. oldInfo]));
+        var outcome = LdapOperations.Modify(connection, request, DirectoryFailure.UnknownSerial, operation, null, LdapResultCodes.NoSuchAttribute);
+        return outcome.Result is { } done ? WriteAttempt.Done(done with { Changed = old.Count > 0 }) : outcome;
     }
 
     /// <summary>The token as the CA would read it.</summary>

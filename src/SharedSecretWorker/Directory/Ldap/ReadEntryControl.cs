@@ -26,15 +26,15 @@ internal static class ReadEntryControl
     /// <summary>A control asking for <paramref name="attribute"/> after the operation.</summary>
     public static DirectoryControl PostRead(string attribute) => new(PostReadOid, EncodeRequest(attribute), isCritical: true, serverSide: true);
 
-    /// <summary>A control asking for <paramref name="attribute"/> as it was before the operation.</summary>
-    public static DirectoryControl PreRead(string attribute) => new(PreReadOid, EncodeRequest(attribute), isCritical: true, serverSide: true);
+    /// <summary>A control asking for <paramref name="attributes"/> as they were before the operation.</summary>
+    public static DirectoryControl PreRead(params string[] attributes) => new(PreReadOid, EncodeRequest(attributes), isCritical: true, serverSide: true);
 
     /// <summary>AttributeSelection ::= SEQUENCE OF LDAPString.</summary>
-    public static byte[] EncodeRequest(string attribute)
+    public static byte[] EncodeRequest(params string[] attributes)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         writer.PushSequence();
-        writer.WriteOctetString(Encoding.UTF8.GetBytes(attribute));
+        foreach (var attribute in attributes) writer.WriteOctetString(Encoding.UTF8.GetBytes(attribute));
         writer.PopSequence();
         return writer.Encode();
     }

@@ -19,7 +19,42 @@ internal static class RevocationTokenValues
 
     public const string Prefix = "revShrTok:";
 
+    /// <summary>The metaInfo value holding the token's metadata line (<see cref="TokenMetadata"/>); the CA never reads this key.</summary>
+    public const string InfoPrefix = TokenMetadata.RevocationMetaInfoKey + ":";
+
     private static readonly byte[] PrefixBytes = Encoding.UTF8.GetBytes(Prefix);
+
+    private static readonly byte[] InfoPrefixBytes = Encoding.UTF8.GetBytes(InfoPrefix);
+
+    /// <summary>The metaInfo values that are token metadata lines (<c>revShrTokInfo:…</c>), the key compared as the server does.</summary>
+    public static List<byte[]> SelectInfo(IEnumerable<byte[]> metaInfo)
+        => metaInfo.Where(v => v.Length >= InfoPrefixBytes.Length && Ascii.EqualsIgnoreCase(v.AsSpan(0, InfoPrefixBytes.Length), InfoPrefixBytes)).ToList();
+
+    public static List<byte[]> SelectInfo(SearchResultEntry record) => SelectInfo(LdapValues.Of(record, MetaInfoAttribute));
+
+    /// <summary>The line of a <c>revShrTokInfo:</c> value.</summary>
+    public static string InfoLineOf(byte[] value) => Encoding.UTF8.GetString(value)[InfoPrefix.Length..];
+
+    public static byte[] EncodeInfo(string line) => Encoding.UTF8.GetBytes(InfoPrefix + line);
+
+    /// <summary>
+    /// Of the metadata values, the one that belongs to <paramref name="token"/> (its sha256 matches), else
+    /// the last one, else null: what an undo puts back beside the replaced token.
+    /// </summary>
+    public static string? InfoFor(string? token, IReadOnlyList<byte[]> infoValues)
+    {
+        if (infoValues.Count == 0) return null;
+        if (token is not null)
+        {
+            var digest = Contracts.Messages.TokenDigest.Sha256Hex(token);
+            foreach (var value in infoValues)
+            {
+                var line = InfoLineOf(value);
+                if (TokenMetadata.Parse(line)?.TokenSha256 == digest) return line;
+            }
+        }
+        return InfoLineOf(infoValues[^1]);
+    }
 
     public static byte[] Encode(string token) => Encoding.UTF8.GetBytes(Prefix + token);
 

@@ -26,6 +26,13 @@ internal sealed partial class Pkcs11SessionPool : IDisposable
     private readonly ConcurrentBag<Pkcs11PooledSession> _idle = [];
     private readonly Lock _connectionLock = new();
     private Pkcs11Connection? _connection;
+
+    /// <summary>
+    /// The certificate digest of the key tokens are wrapped with: the connected key's (it may come
+    /// from a certificate object on the token), else the configured file's; null before the first
+    /// connection when no file is configured.
+    /// </summary>
+    internal string? WrappedTo => Volatile.Read(ref _connection)?.Key.CertificateSha256 ?? _fileKey?.CertificateSha256;
     private int _generation;
     private int _openSessions;
     private int _peakOpenSessions;

@@ -34,6 +34,8 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
     public string Description =>
         $"PKCS#11 encryptor, token '{_options.TokenLabel}', {_keyWrap} wrap {(_mode == Pkcs11WrapMode.Software ? "in software (Hsm:AllowSoftwareKeyWrap)" : "in the HSM")}, up to {_options.MaxSessions} sessions";
 
+    public string? WrappedTo => _pool.WrappedTo;
+
     /// <summary>Where the session key is wrapped (after the probe).</summary>
     internal Pkcs11WrapMode Mode => _mode;
 

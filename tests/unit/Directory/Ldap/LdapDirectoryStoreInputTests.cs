@@ -37,6 +37,8 @@ public sealed class LdapDirectoryStoreInputTests : IDisposable
 
     public static TheoryData<string> BadUids => new() { "", "a\0b", new string('a', 20_000), "jdöe" };
 
+    private static readonly TokenMetadata Metadata = new(new string('0', 64), DateTimeOffset.UnixEpoch, null, "req-1", null, null);
+
     [Theory]
     [MemberData(nameof(BadUids))]
     public async Task Invalid_uids_fail_before_any_call(string uid)
@@ -44,7 +46,7 @@ public sealed class LdapDirectoryStoreInputTests : IDisposable
         var store = _store;
         foreach (var call in new Func<Task>[]
                  {
-                     () => store.StoreEnrollmentTokenAsync(uid, "QUJD"),
+                     () => store.StoreEnrollmentTokenAsync(uid, "QUJD", Metadata),
                      () => store.ClearEnrollmentTokenAsync(uid),
                      () => store.ReadEnrollmentTokenAsync(uid),
                  })
@@ -62,18 +64,18 @@ public sealed class LdapDirectoryStoreInputTests : IDisposable
     [InlineData("")]
     public async Task Tokens_that_are_not_single_line_standard_base64_are_refused(string token)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreEnrollmentTokenAsync("jdoe", token));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreRevocationTokenAsync(CertificateSerial.Parse("6699"), token));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreEnrollmentTokenAsync("jdoe", token, Metadata));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreRevocationTokenAsync(CertificateSerial.Parse("6699"), token, Metadata));
     }
 
     [Fact]
     public async Task Default_serial_is_refused()
-        => await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreRevocationTokenAsync(default, "QUJD"));
+        => await Assert.ThrowsAsync<ArgumentException>(() => _store.StoreRevocationTokenAsync(default, "QUJD", Metadata));
 
     [Fact]
     public async Task Unreachable_server_is_transient_and_named()
     {
-        var error = await Assert.ThrowsAsync<DirectoryException>(() => _store.StoreEnrollmentTokenAsync("jdoe", "QUJD"));
+        var error = await Assert.ThrowsAsync<DirectoryException>(() => _store.StoreEnrollmentTokenAsync("jdoe", "QUJD", Metadata));
         Assert.Equal(DirectoryFailure.Unavailable, error.Kind);
         Assert.True(error.IsTransient);
         Assert.Equal(81, error.LdapResultCode);

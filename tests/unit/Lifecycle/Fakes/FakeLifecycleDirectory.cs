@@ -19,6 +19,8 @@ internal sealed class FakeLifecycleDirectory : ITokenLifecycleDirectory
 
     private readonly ConcurrentDictionary<string, TokenHolder> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, List<string>> _revocationTokens = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, List<string>> _revocationInfo = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, string> _recordDns = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<Exception> _failures = new();
 
     public static string UserDn(string uid) => $"uid={uid},{PeopleBase}";
@@ -42,9 +44,24 @@ internal sealed class FakeLifecycleDirectory : ITokenLifecycleDirectory
 
     public TokenHolder? Entry(string dn) => _entries.TryGetValue(Key(dn), out var holder) ? holder : null;
 
-    public void PutRevocationTokens(string recordDn, params string[] values) => _revocationTokens[Key(recordDn)] = [.. values];
+    public void PutRevocationTokens(string recordDn, params string[] values)
+    {
+        _recordDns[Key(recordDn)] = recordDn;
+        _revocationTokens[Key(recordDn)] = [.. values];
+    }
+
+    /// <summary>The record's <c>revShrTokInfo:</c> values.</summary>
+    public void PutRevocationInfo(string recordDn, params string[] values)
+    {
+        _recordDns[Key(recordDn)] = recordDn;
+        _revocationInfo[Key(recordDn)] = [.. values];
+    }
 
     public IReadOnlyList<string> RevocationTokens(string recordDn) => _revocationTokens.TryGetValue(Key(recordDn), out var values) ? values : [];
+
+    public IReadOnlyList<string> RevocationInfo(string recordDn) => _revocationInfo.TryGetValue(Key(recordDn), out var values) ? values : [];
+
+    public int Searches;
 
     /// <summary>The next directory call fails with <paramref name="failure"/>.</summary>
     public void FailNext(Exception failure) => _failures.Enqueue(failure);
@@ -71,23 +88,67 @@ internal sealed class FakeLifecycleDirectory : ITokenLifecycleDirectory
         return Task.FromResult(Entry(dn));
     }
 
-    public Task<bool> RemoveEnrollmentTokenAsync(string dn, string token, CancellationToken cancellationToken)
+    /// <summary>As the directory: every value named must be there, or nothing changes.</summary>
+    public Task<bool> RemoveEnrollmentTokenAsync(TokenHolder holder, CancellationToken cancellationToken)
     {
         MaybeFail();
         Interlocked.Increment(ref Deletes);
-        BeforeDelete?.Invoke(dn);
-        var key = Key(dn);
-        if (!_entries.TryGetValue(key, out var holder) || holder.Token != token) return Task.FromResult(false);
-        _entries[key] = holder with { Token = null, ModifiedAt = DateTimeOffset.UtcNow };
+        BeforeDelete?.Invoke(holder.Dn);
+        var key = Key(holder.Dn);
+        lock (_entries)
+        {
+            if (!_entries.TryGetValue(key, out var entry) || entry.Token != holder.Token
+                || (holder.InfoValue is not null && entry.InfoValue != holder.InfoValue)
+                || (holder.NotAfterValue is not null && entry.NotAfterValue != holder.NotAfterValue))
+                return Task.FromResult(false);
+            _entries[key] = entry with
+            {
+                Token = null,
+                ModifiedAt = DateTimeOffset.UtcNow,
+                InfoValue = holder.InfoValue is null ? entry.InfoValue : null,
+                NotAfterValue = holder.NotAfterValue is null ? entry.NotAfterValue : null,
+            };
+        }
         return Task.FromResult(true);
     }
 
-    public Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, CancellationToken cancellationToken)
+    public Task<bool> RemoveRevocationTokenAsync(string recordDn, string revocationTokenValue, IReadOnlyList<string> infoValues, CancellationToken cancellationToken)
     {
         MaybeFail();
         Interlocked.Increment(ref Deletes);
         BeforeDelete?.Invoke(recordDn);
-        return Task.FromResult(_revocationTokens.TryGetValue(Key(recordDn), out var values) && values.Remove(revocationTokenValue));
+        lock (_revocationTokens)
+        {
+            if (!_revocationTokens.TryGetValue(Key(recordDn), out var values) || !values.Contains(revocationTokenValue)) return Task.FromResult(false);
+            var info = RevocationInfo(recordDn);
+            if (infoValues.Any(v => !info.Contains(v))) return Task.FromResult(false);
+            values.Remove(revocationTokenValue);
+            if (_revocationInfo.TryGetValue(Key(recordDn), out var held)) held.RemoveAll(infoValues.Contains);
+        }
+        return Task.FromResult(true);
+    }
+
+    public Task<IReadOnlyList<TokenHolder>> FindExpiredEnrollmentTokensAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        MaybeFail();
+        Interlocked.Increment(ref Searches);
+        IReadOnlyList<TokenHolder> found = _entries.Values
+            .Where(e => e.Token is not null && e.NotAfterValue is not null
+                && DateTimeOffset.ParseExact(e.NotAfterValue, "yyyyMMddHHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal) <= now)
+            .ToList();
+        return Task.FromResult(found);
+    }
+
+    public Task<IReadOnlyList<CertificateRecord>> FindRevocationTokenInfoAsync(string certificateBase, CancellationToken cancellationToken)
+    {
+        MaybeFail();
+        Interlocked.Increment(ref Searches);
+        IReadOnlyList<CertificateRecord> found = _revocationInfo.Where(r => r.Value.Count > 0)
+            .Select(r => new CertificateRecord(_recordDns[r.Key], _recordDns[r.Key].Split(',')[0].Split('=')[1], null, null, null, null, null,
+                [.. RevocationTokens(_recordDns[r.Key])]) { RevocationTokenInfoValues = [.. r.Value] })
+            .ToList();
+        return Task.FromResult(found);
     }
 
     public Task<DateTimeOffset?> ReadCheckpointAsync(string entryDn, CancellationToken cancellationToken)

@@ -43,11 +43,20 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
         return gate;
     }
 
-    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, CancellationToken cancellationToken = default) =>
-        WriteAsync("store-enrollment", $"uid={uid}", UserDn(uid), token, cancellationToken);
+    /// <summary>The metadata of every store, in order.</summary>
+    public ConcurrentQueue<TokenMetadata> Metadata { get; } = new();
 
-    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, CancellationToken cancellationToken = default) =>
-        WriteAsync("store-revocation", $"serial={serial.Decimal}", SerialDn(serial.Decimal), token, cancellationToken);
+    public Task<DirectoryWrite> StoreEnrollmentTokenAsync(string uid, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        Metadata.Enqueue(metadata);
+        return WriteAsync("store-enrollment", $"uid={uid}", UserDn(uid), token, cancellationToken, metadata.Format());
+    }
+
+    public Task<DirectoryWrite> StoreRevocationTokenAsync(CertificateSerial serial, string token, TokenMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        Metadata.Enqueue(metadata);
+        return WriteAsync("store-revocation", $"serial={serial.Decimal}", SerialDn(serial.Decimal), token, cancellationToken, metadata.Format());
+    }
 
     public Task<DirectoryWrite> ClearEnrollmentTokenAsync(string uid, CancellationToken cancellationToken = default) =>
         WriteAsync("clear-enrollment", $"uid={uid}", UserDn(uid), null, cancellationToken);
@@ -84,7 +93,7 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
             : Task.CompletedTask;
     }
 
-    private async Task<DirectoryWrite> WriteAsync(string operation, string target, string dn, string? token, CancellationToken cancellationToken)
+    private async Task<DirectoryWrite> WriteAsync(string operation, string target, string dn, string? token, CancellationToken cancellationToken, string? info = null)
     {
         events.Add($"directory.{operation} {target}");
         Interlocked.Increment(ref _calls);
@@ -97,7 +106,7 @@ internal sealed class FakeDirectory(EventLog events) : IDirectoryStore
         }
         var replaced = _tokens.GetValueOrDefault(target);
         _tokens[target] = token;
-        return new DirectoryWrite(dn, true, 1) { Replaced = replaced };
+        return new DirectoryWrite(dn, true, 1) { Replaced = replaced, Info = info };
     }
 
     public Task<DirectoryWrite> RestoreEnrollmentTokenAsync(DirectoryWrite written, string token, CancellationToken cancellationToken = default) =>

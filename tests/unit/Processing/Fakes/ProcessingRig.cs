@@ -25,7 +25,7 @@ internal sealed class ProcessingRig : IDisposable
 
     private readonly TempFolder _folder = new();
 
-    public ProcessingRig(SecurityOptions? security = null, double jitter = 0, int completedMemory = 1000)
+    public ProcessingRig(SecurityOptions? security = null, double jitter = 0, int completedMemory = 1000, TokenOptions? tokens = null)
     {
         Events = new EventLog();
         Hsm = new FakeTokenEncryptor(Events);
@@ -48,7 +48,7 @@ internal sealed class ProcessingRig : IDisposable
             new CircuitBreaker("hsm", _ => Task.CompletedTask, breakerOptions, Time, NullLogger.Instance));
         Parser = new RequestParser(Sealer.Channels);
         Processor = new RequestProcessor(Parser, producers, Completed, Locks,
-            new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, Directory, Sealer, Publisher, Addresses, Breakers, Time,
+            new PassphraseGenerator(Hsm, PassphraseLength, PassphraseGroupSize), Hsm, new TokenLifetime(Options.Create(tokens ?? new TokenOptions())), Directory, Sealer, Publisher, Addresses, Breakers, Time,
             NullLogger<RequestProcessor>.Instance);
         Partitions = new FakePartitionRouting(Events);
         var settler = new Settler(Publisher, Delayed, DeadLetters, Partitions, retry, producers, Addresses, Time, NullLogger<Settler>.Instance);
