@@ -16,7 +16,11 @@ public static class RequestBody
     /// <param name="channel">Delivery channel of the passphrase (enrollment, revocation).</param>
     /// <param name="address">Where the channel sends the passphrase.</param>
     /// <param name="batchId">The batch this request belongs to, if any (bulk lane).</param>
-    public static byte[] Write(string kind, string requestId, string? uid, string? serial, string? channel, string? address, string? batchId)
+    public static byte[] Write(string kind, string requestId, string? uid, string? serial, string? channel, string? address, string? batchId) =>
+        Write(kind, requestId, uid, serial, channel, address, batchId, lifetimeSeconds: null);
+
+    /// <summary>As <see cref="Write(string, string, string?, string?, string?, string?, string?)"/>, asking the token to expire <paramref name="lifetimeSeconds"/> after it is written (enrollment, revocation; docs/messages.md, "Fields").</summary>
+    public static byte[] Write(string kind, string requestId, string? uid, string? serial, string? channel, string? address, string? batchId, int? lifetimeSeconds)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -35,6 +39,7 @@ public static class RequestBody
                 json.WriteEndObject();
             }
             if (batchId is not null) json.WriteString("batchId", batchId);
+            if (lifetimeSeconds is { } lifetime) json.WriteNumber(RequestFields.LifetimeSeconds, lifetime);
             json.WriteEndObject();
         }
         return buffer.ToArray();

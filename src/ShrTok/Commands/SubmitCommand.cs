@@ -34,6 +34,7 @@ internal static class SubmitCommand
         var requestId = new Option<string>("--request-id") { Description = "Idempotency key (default: a new one)." };
         var batchId = new Option<string>("--batch-id") { Description = "Send on the bulk lane as part of this batch." };
         var wait = new Option<bool>("--wait") { Description = "Wait for the result; exit 0 when stored or cleared, 1 when failed." };
+        var lifetime = new Option<string>("--lifetime") { Description = "The token expires this long after it is written, unless used first (90s, 30m, 12h, 7d; at most Token:MaxLifetime)." };
         var timeout = new Option<TimeSpan>("--timeout") { Description = "How long --wait waits (default 00:01:00).", DefaultValueFactory = _ => DefaultTimeout };
         if (target != "--serial") command.Options.Add(uid);
         if (target != "--uid") command.Options.Add(serial);
@@ -41,6 +42,7 @@ internal static class SubmitCommand
         {
             command.Options.Add(channel);
             command.Options.Add(address);
+            command.Options.Add(lifetime);
         }
         command.Options.Add(requestId);
         command.Options.Add(batchId);
@@ -50,19 +52,26 @@ internal static class SubmitCommand
             target == "--serial" ? null : parse.GetValue(uid),
             target == "--uid" ? null : parse.GetValue(serial),
             parse.GetValue(channel), parse.GetValue(address),
-            parse.GetValue(requestId) ?? RequestBody.NewRequestId(), parse.GetValue(batchId),
+            parse.GetValue(requestId) ?? RequestBody.NewRequestId(), parse.GetValue(batchId), delivery ? parse.GetValue(lifetime) : null,
             parse.GetValue(wait), parse.GetValue(timeout)).GetAwaiter().GetResult());
         return command;
     }
 
     private static async Task<int> Run(string kind, string? uid, string? serial, string? channel, string? address,
-        string requestId, string? batchId, bool wait, TimeSpan timeout)
+        string requestId, string? batchId, string? lifetimeText, bool wait, TimeSpan timeout)
     {
         if (kind == RequestKindNames.Clear && (uid is null) == (serial is null))
             return Usage("clear takes exactly one of --uid or --serial.");
+        int? lifetimeSeconds = null;
+        if (lifetimeText is not null)
+        {
+            if (!DurationText.TryParse(lifetimeText, out var lifetime) || lifetime.TotalSeconds is < 1 or > int.MaxValue)
+                return Usage($"--lifetime '{lifetimeText}' is not a span of at least a second such as 90s, 30m, 12h or 7d.");
+            lifetimeSeconds = (int)lifetime.TotalSeconds;
+        }
 
         var configuration = CliConfiguration.Load();
-        var body = RequestBody.Write(kind, requestId, uid, serial, channel, address, batchId);
+        var body = RequestBody.Write(kind, requestId, uid, serial, channel, address, batchId, lifetimeSeconds);
         // Checked with the worker's own rules first, so a bad request fails here with exit 2.
         var parsed = ConfiguredParser.For(configuration).Parse(body, requestId);
         if (!parsed.Succeeded) return Usage($"{parsed.Rejection.Code}: {parsed.Rejection.Message}");

@@ -39,25 +39,9 @@ internal sealed class LdapTokenLifecycleDirectory : ITokenLifecycleDirectory, ID
         _options = options.Value;
         _logger = logger;
         _factory = new LdapConnectionFactory(_options);
-        _pool = new LdapConnectionPool(_factory, WithConnections(_options, PoolConnections), logger);
+        _pool = new LdapConnectionPool(_factory, LdapPoolOptions.With(_options, PoolConnections), logger);
     }
 
-    private static DirectoryOptions WithConnections(DirectoryOptions options, int connections) => new()
-    {
-        Url = options.Url,
-        StartTls = options.StartTls,
-        CaFile = options.CaFile,
-        BindDn = options.BindDn,
-        BindPasswordFile = options.BindPasswordFile,
-        PeopleBase = options.PeopleBase,
-        CertificateRepositoryBase = options.CertificateRepositoryBase,
-        RevocationTokenAttribute = options.RevocationTokenAttribute,
-        EnrollmentTokenAttribute = options.EnrollmentTokenAttribute,
-        MaxConnections = Math.Min(connections, options.MaxConnections),
-        OperationTimeout = options.OperationTimeout,
-        ConnectTimeout = options.ConnectTimeout,
-        MaxConcurrencyRetries = options.MaxConcurrencyRetries,
-    };
 
     public async Task<ICertificateRecordWatch> WatchAsync(string certificateBase, CancellationToken cancellationToken)
     {

@@ -74,4 +74,16 @@ public sealed class LifetimeFieldTests
 
     [Fact]
     public void The_new_code_is_in_the_closed_set() => Assert.True(ErrorCodes.IsKnown(ErrorCodes.LifetimeTooLong));
+
+    [Fact]
+    public void The_contract_library_writes_the_field_the_parser_reads()
+    {
+        var body = RequestBody.Write("revocation", "r9", null, "6699", "email", "x@example.com", null, lifetimeSeconds: 20);
+        var result = Parser.Parse(body, null);
+        Assert.True(result.Succeeded, result.Rejection?.Message);
+        Assert.Equal(TimeSpan.FromSeconds(20), result.Request.Lifetime);
+        var without = Parser.Parse(RequestBody.Write("revocation", "r9", null, "6699", "email", "x@example.com", null), null);
+        Assert.True(without.Succeeded);
+        Assert.Null(without.Request!.Lifetime);
+    }
 }
