@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SharedSecretWorker.Common;
 using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
@@ -17,12 +18,20 @@ internal static class SessionKeyCrypto
         return aes.EncryptCbc(passphrase, SharedTokenFormat.Iv(), PaddingMode.PKCS7);
     }
 
-    /// <summary>Wraps the session key with the issuance protection public key.</summary>
+    /// <summary>
+    /// Wraps the session key with the issuance protection public key, importing it for this call
+    /// (the PKCS#11 encryptor's software wrap, tools). On the hot path use the overload with a kept key.
+    /// </summary>
     public static byte[] WrapSessionKey(IssuanceProtectionKey key, ReadOnlySpan<byte> sessionKey, KeyWrap keyWrap)
     {
-        // A fresh RSA object per call: RSA instances are not documented as thread-safe, and
-        // importing a public key costs little next to the encryption itself.
         using var rsa = RSA.Create(key.Parameters);
         return rsa.Encrypt(sessionKey, Padding(keyWrap));
     }
+
+    /// <summary>
+    /// Wraps the session key with the issuance protection public key imported once
+    /// (<see cref="RsaPublicKeyPool"/>: one RSA object per concurrent caller, kept for the owner's life).
+    /// </summary>
+    public static byte[] WrapSessionKey(RsaPublicKeyPool key, ReadOnlySpan<byte> sessionKey, KeyWrap keyWrap) =>
+        key.Encrypt(sessionKey, Padding(keyWrap));
 }

@@ -1,14 +1,18 @@
 using System.Security.Cryptography;
+using SharedSecretWorker.Common;
 using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tokens;
 
 /// <summary>
 /// Makes tokens without an HSM (the default when <c>Hsm:Library</c> is empty, and <c>shrtok token --cert</c>):
-/// session key and randomness from the operating system's CSPRNG.
+/// session key and randomness from the operating system's CSPRNG. The issuance protection public key
+/// is imported once (on the first wrap, normally the probe) and kept until disposal.
 /// </summary>
 internal sealed class SoftwareTokenEncryptor(IssuanceProtectionKey key, KeyWrap keyWrap) : ITokenEncryptor
 {
+    private readonly RsaPublicKeyPool _wrappingKey = new(key.Parameters);
+
     public string Description => $"software encryptor, {keyWrap} wrap with {key.Description}";
 
     public string? WrappedTo => key.CertificateSha256;
@@ -19,7 +23,7 @@ internal sealed class SoftwareTokenEncryptor(IssuanceProtectionKey key, KeyWrap 
         var sessionKey = RandomNumberGenerator.GetBytes(SharedTokenFormat.SessionKeyBytes);
         try
         {
-            SessionKeyCrypto.WrapSessionKey(key, sessionKey, keyWrap);
+            SessionKeyCrypto.WrapSessionKey(_wrappingKey, sessionKey, keyWrap);
         }
         catch (CryptographicException e)
         {
@@ -41,7 +45,7 @@ internal sealed class SoftwareTokenEncryptor(IssuanceProtectionKey key, KeyWrap 
         {
             RandomNumberGenerator.Fill(sessionKey);
             var ciphertext = SessionKeyCrypto.EncryptPassphrase(sessionKey, passphrase.Span);
-            var wrapped = SessionKeyCrypto.WrapSessionKey(key, sessionKey, keyWrap);
+            var wrapped = SessionKeyCrypto.WrapSessionKey(_wrappingKey, sessionKey, keyWrap);
             return ValueTask.FromResult(SharedTokenCodec.Encode(wrapped, ciphertext));
         }
         finally
@@ -56,5 +60,9 @@ internal sealed class SoftwareTokenEncryptor(IssuanceProtectionKey key, KeyWrap 
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _wrappingKey.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -181,9 +181,107 @@ public sealed class PassphraseSealerTests : IDisposable
     }
 
     [Fact]
+    public void Seals_from_many_threads_at_once_all_open_with_the_channel_key()
+    {
+        // More threads than the sealer keeps imported keys (twice the processor count, at least 4),
+        // all released together, so kept keys are shared out, extra ones made and given back.
+        const int threads = 16;
+        const int perThread = 12;
+        var results = new (string Channel, string Passphrase, byte[] Sealed)[threads * perThread];
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < perThread; i++)
+            {
+                var channel = (t + i) % 2 == 0 ? "email" : "sms";
+                var passphrase = $"thread-{t:D2}-seal-{i:D2}";
+                results[t * perThread + i] = (channel, passphrase, _sealer.Seal(channel, Encoding.ASCII.GetBytes(passphrase)));
+            }
+        })).ToList();
+        workers.ForEach(worker => worker.Start());
+        workers.ForEach(worker => worker.Join());
+
+        foreach (var (channel, passphrase, der) in results)
+        {
+            var pair = channel == "email" ? _email : _sms;
+            var envelope = new EnvelopedCms();
+            envelope.Decode(der);
+            var recipient = Assert.Single(envelope.RecipientInfos.Cast<RecipientInfo>());
+            Assert.True(recipient.RecipientIdentifier.MatchesCertificate(pair.Certificate));
+            envelope.Decrypt(recipient, pair.Key);
+            Assert.Equal(passphrase, Encoding.ASCII.GetString(envelope.ContentInfo.Content));
+        }
+        Assert.Equal(threads * perThread, results.Select(result => Convert.ToBase64String(result.Sealed)).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_envelope_is_byte_for_byte_what_EnvelopedCms_writes()
+    {
+        // EnvelopedCms.Encrypt, as the sealer called it before it wrote the envelope itself.
+        var reference = new EnvelopedCms(new ContentInfo(Encoding.ASCII.GetBytes(Passphrase)), new AlgorithmIdentifier(new Oid(PassphraseSealer.ContentEncryptionOid)));
+        reference.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, _email.Certificate, RSAEncryptionPadding.OaepSHA256));
+        var expected = reference.Encode();
+        var (encryptedKey, iv, encryptedContent) = RandomParts(expected);
+
+        // The same random parts (content key, IV, OAEP seed) through the sealer's encoder.
+        var written = PassphraseSealer.Encode(PassphraseSealer.EncodeIssuerAndSerialNumber(_email.Certificate), encryptedKey, iv, encryptedContent);
+
+        Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(written));
+    }
+
+    [Fact]
+    public void A_seal_has_the_shape_and_size_of_what_EnvelopedCms_writes()
+    {
+        var reference = new EnvelopedCms(new ContentInfo(Encoding.ASCII.GetBytes(Passphrase)), new AlgorithmIdentifier(new Oid(PassphraseSealer.ContentEncryptionOid)));
+        reference.Encrypt(new CmsRecipient(SubjectIdentifierType.IssuerAndSerialNumber, _email.Certificate, RSAEncryptionPadding.OaepSHA256));
+        var expected = reference.Encode();
+        var der = _sealer.Seal("email", Encoding.ASCII.GetBytes(Passphrase));
+
+        Assert.Equal(expected.Length, der.Length);
+        var (encryptedKey, iv, encryptedContent) = RandomParts(der);
+        Assert.Equal(256, encryptedKey.Length);
+        Assert.Equal(16, iv.Length);
+        Assert.Equal(32, encryptedContent.Length);
+        // Everything but the random parts is the same: rewriting the reference with this seal's random parts gives this seal.
+        var rewritten = PassphraseSealer.Encode(PassphraseSealer.EncodeIssuerAndSerialNumber(_email.Certificate), encryptedKey, iv, encryptedContent);
+        Assert.Equal(der, rewritten);
+        var decoded = new EnvelopedCms();
+        decoded.Decode(der);
+        Assert.Equal(0, decoded.Version);
+        var recipient = Assert.Single(decoded.RecipientInfos.Cast<RecipientInfo>());
+        Assert.Equal(0, recipient.Version);
+        Assert.True(recipient.RecipientIdentifier.MatchesCertificate(_email.Certificate));
+        var decodedReference = new EnvelopedCms();
+        decodedReference.Decode(expected);
+        Assert.Equal(Assert.Single(decodedReference.RecipientInfos.Cast<RecipientInfo>()).KeyEncryptionAlgorithm.Parameters, recipient.KeyEncryptionAlgorithm.Parameters);
+    }
+
+    [Fact]
     public void An_empty_passphrase_is_not_sealed()
     {
         Assert.Throws<ArgumentException>(() => _sealer.Seal("email", ReadOnlySpan<byte>.Empty));
+    }
+
+    /// <summary>The parts of an envelope that differ from seal to seal: encryptedKey, the IV, encryptedContent.</summary>
+    private static (byte[] EncryptedKey, byte[] Iv, byte[] EncryptedContent) RandomParts(byte[] der)
+    {
+        var contentInfo = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+        contentInfo.ReadObjectIdentifier();
+        var envelopedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)).ReadSequence();
+        envelopedData.ReadInteger();
+        var ktri = envelopedData.ReadSetOf().ReadSequence();
+        ktri.ReadInteger();
+        ktri.ReadSequence();
+        ktri.ReadSequence();
+        var encryptedKey = ktri.ReadOctetString();
+        var encryptedContentInfo = envelopedData.ReadSequence();
+        encryptedContentInfo.ReadObjectIdentifier();
+        var algorithm = encryptedContentInfo.ReadSequence();
+        algorithm.ReadObjectIdentifier();
+        var iv = algorithm.ReadOctetString();
+        var encryptedContent = encryptedContentInfo.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0));
+        return (encryptedKey, iv, encryptedContent);
     }
 
     /// <summary>Reads RSAES-OAEP-params (RFC 4055 section 4.1): hash, mask generation function, and the MGF's hash.</summary>

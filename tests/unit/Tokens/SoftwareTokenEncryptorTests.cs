@@ -26,6 +26,28 @@ public sealed class SoftwareTokenEncryptorTests
         }
     }
 
+    [Theory]
+    [InlineData(KeyWrap.Pkcs1)]
+    [InlineData(KeyWrap.Oaep)]
+    public async Task Tokens_made_from_many_threads_at_once_all_decrypt(KeyWrap keyWrap)
+    {
+        // The wrapping key is imported once and shared out, one RSA object per concurrent caller.
+        await using var encryptor = Create(keyWrap);
+        using var decryptor = SharedTokenDecryptor.FromKeyFile(TestVectors.PrivateKeyFile, keyWrap);
+        var passphrases = Enumerable.Range(0, 96).Select(i => $"concurrent-{i:D3}").ToArray();
+        using var start = new Barrier(16);
+        var tasks = Enumerable.Range(0, 16).Select(t => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return Enumerable.Range(0, passphrases.Length / 16)
+                .Select(i => (Index: t * (passphrases.Length / 16) + i, Token: encryptor.EncryptAsync(Encoding.ASCII.GetBytes(passphrases[t * (passphrases.Length / 16) + i]), CancellationToken.None).AsTask().Result))
+                .ToList();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+
+        foreach (var (index, token) in (await Task.WhenAll(tasks)).SelectMany(list => list))
+            Assert.Equal(passphrases[index], decryptor.DecryptToString(token));
+    }
+
     [Fact]
     public async Task Every_token_has_a_fresh_session_key()
     {
