@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SharedSecretWorker.Contracts.Messages;
+using SharedSecretWorker.Directory;
 using SharedSecretWorker.Tests.Integration.Directory;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
 using SharedSecretWorker.Tests.Shared;
@@ -69,6 +70,8 @@ public sealed class ReissueTests : IAsyncLifetime
     public async Task Every_token_wrapped_to_the_old_certificate_gets_a_new_one_and_nothing_else_changes()
     {
         var old = OldCertificate(out var fingerprint);
+        using var workersCertificate = X509CertificateLoader.LoadCertificateFromFile(_bed.Stack.WorkerEnvironment()["Token__IssuanceProtectionCertificateFile"]);
+        var current = Convert.ToHexStringLower(SHA256.HashData(workersCertificate.RawData));
         var tokens = Enumerable.Range(0, 4).Select(_ => DirectoryTestBed.NewToken()).ToList();
         var first = Person("first@example.com", tokens[0], fingerprint);
         var second = Person("second@example.com", tokens[1], fingerprint);
@@ -97,6 +100,11 @@ public sealed class ReissueTests : IAsyncLifetime
             Assert.Equal(ResultStatus.Stored, result.Status);
             Assert.Equal(TokenDigest.Sha256Hex(now), result.TokenSha256);
             Assert.StartsWith("reissue-it-", result.BatchId, StringComparison.Ordinal);
+            // The new token's record names the certificate the workers wrap to now, not the old one.
+            var record = TokenMetadata.Parse(Assert.Single(_bed.Values(PersonDn(uid), TokenMetadata.EnrollmentAttribute)));
+            Assert.NotNull(record);
+            Assert.Equal(TokenDigest.Sha256Hex(now), record.TokenSha256);
+            Assert.Equal(current, record.WrappedTo);
         }
         Assert.Equal(tokens[2], Assert.Single(_bed.Values(PersonDn(noMail), "shrTok")));
         Assert.Equal(tokens[3], Assert.Single(_bed.Values(PersonDn(otherKey), "shrTok")));
