@@ -24,7 +24,23 @@ public sealed class TokenExpiryTests : IAsyncLifetime
     private readonly List<IAsyncDisposable> _peers = [];
     private WorkerUnderTest _worker = null!;
 
-    public async Task InitializeAsync() => _worker = await WorkerUnderTest.StartAsync(LifecycleSettings("00:00:03"));
+    // With its audit stream: the issue asks that shrtok audit show every issue, consumption and expiry, once.
+    public async Task InitializeAsync() => _worker = await WorkerUnderTest.StartAsync(LifecycleSettings("00:00:03"), auditStream: true);
+
+    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
+
+    /// <summary><c>shrtok audit</c>'s table (the built binary, as an operator runs it) for this worker's stream.</summary>
+    private async Task<string[]> AuditRowsAsync()
+    {
+        var environment = new Dictionary<string, string>(_stack.WorkerEnvironment()) { ["Topology__AuditStream"] = _worker.AuditStream };
+        var run = await SharedSecretWorker.Tests.Shared.ProcessRun.RunAsync("dotnet", [ShrTok, "audit"], environment: environment);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return run.OutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>How many audit rows of <paramref name="action"/> name the token <paramref name="sha256"/> (the table shows 12 hex digits).</summary>
+    private static int Count(string[] rows, string action, string sha256) =>
+        rows.Count(r => r.Contains(" " + action + " ", StringComparison.Ordinal) && r.Contains(sha256[..12], StringComparison.Ordinal));
 
     public async Task DisposeAsync()
     {
@@ -113,6 +129,17 @@ public sealed class TokenExpiryTests : IAsyncLifetime
             Assert.Single(_worker.ConsumedEvents, e => e.TokenSha256 == stored.TokenSha256);
             Assert.DoesNotContain(_worker.ExpiredEvents, e => e.TokenSha256 == stored.TokenSha256);
         }
+
+        // shrtok audit shows each token's life once: issued, then consumed or expired, never both.
+        var rows = await AuditRowsAsync();
+        foreach (var (uid, stored) in users)
+        {
+            var sha = stored.TokenSha256!;
+            Assert.True(Count(rows, "create/issue", sha) == 1, $"{uid}: issue records\n{string.Join('\n', rows)}");
+            var used = certified.Any(c => c.Uid == uid);
+            Assert.Equal(used ? 1 : 0, Count(rows, "delete/consume", sha));
+            Assert.Equal(used ? 0 : 1, Count(rows, "delete/expire", sha));
+        }
     }
 
     [Fact]
@@ -161,5 +188,8 @@ public sealed class TokenExpiryTests : IAsyncLifetime
         }
         await Task.Delay(TimeSpan.FromSeconds(5));
         foreach (var (_, stored) in users) Assert.Single(_worker.ExpiredEvents, e => e.TokenSha256 == stored.TokenSha256);
+        // Both workers publish to the one results exchange, and so to the one audit stream: each expiry is audited once.
+        var rows = await AuditRowsAsync();
+        foreach (var (uid, stored) in users) Assert.True(Count(rows, "delete/expire", stored.TokenSha256!) == 1, $"{uid}\n{string.Join('\n', rows)}");
     }
 }
