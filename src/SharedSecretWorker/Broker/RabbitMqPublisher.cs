@@ -46,15 +46,9 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
         }
     }
 
-    private async Task PublishCoreAsync(OutgoingMessage message, Activity? activity, CancellationToken cancellationToken)
+    /// <summary>The AMQP properties of <paramref name="message"/>: persistent, its ids and headers, and the trace context of <paramref name="activity"/> when there is one.</summary>
+    internal static BasicProperties PropertiesOf(OutgoingMessage message, Activity? activity)
     {
-        var channels = _channels ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length);
-        var channel = channels[index];
-        // A channel-level error (a 404 or 406 from the broker) closes a channel for good: automatic
-        // recovery re-creates channels only after a lost connection. Such a channel is replaced here,
-        // before it fails every publish that comes to it in turn.
-        if (channel.IsClosed && _broker.IsOpen && !_broker.IsRecovering) channel = await ReopenAsync(channels, index, channel, cancellationToken).ConfigureAwait(false);
         var properties = new BasicProperties
         {
             ContentType = message.ContentType,
@@ -76,6 +70,19 @@ internal sealed class RabbitMqPublisher : IPublisher, IAsyncDisposable
             WorkerTracing.Inject(activity, headers);
             properties.Headers = headers;
         }
+        return properties;
+    }
+
+    private async Task PublishCoreAsync(OutgoingMessage message, Activity? activity, CancellationToken cancellationToken)
+    {
+        var channels = _channels ?? await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length);
+        var channel = channels[index];
+        // A channel-level error (a 404 or 406 from the broker) closes a channel for good: automatic
+        // recovery re-creates channels only after a lost connection. Such a channel is replaced here,
+        // before it fails every publish that comes to it in turn.
+        if (channel.IsClosed && _broker.IsOpen && !_broker.IsRecovering) channel = await ReopenAsync(channels, index, channel, cancellationToken).ConfigureAwait(false);
+        var properties = PropertiesOf(message, activity);
 
         var started = Stopwatch.GetTimestamp();
         // A confirm can be lost with the connection it was awaited on; without a bound, the job

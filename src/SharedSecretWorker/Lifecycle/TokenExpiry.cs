@@ -35,6 +35,9 @@ internal sealed class TokenExpiry : BackgroundService
     private readonly ILogger _logger;
     private readonly HashSet<string> _reportedMismatches = new(StringComparer.Ordinal);
 
+    /// <summary>Phases (by the attributes they need) whose refusal is logged already; one sweep at a time touches it.</summary>
+    private readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
+
     public TokenExpiry(ITokenLifecycleDirectory directory, ITokenEventPublisher events, IOptions<LifecycleOptions> options, TimeProvider time,
         ILogger<TokenExpiry> logger)
     {
@@ -48,12 +51,14 @@ internal sealed class TokenExpiry : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled) return;
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(NextDelay(_options.ExpirySweepInterval, Random.Shared.NextDouble()), _time, stoppingToken).ConfigureAwait(false);
                 await SweepAsync(stoppingToken).ConfigureAwait(false);
+                failing = false;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -61,8 +66,10 @@ internal sealed class TokenExpiry : BackgroundService
             }
             catch (Exception e)
             {
-                // A worker-side fault never fails anything: the tokens stay until a later sweep.
-                LifecycleLog.SweepFailed(_logger, e.Message, _options.ExpirySweepInterval);
+                // A worker-side fault never fails anything: the tokens stay until a later sweep. One
+                // line per outage, not one per interval (a directory down for an hour would be 360).
+                if (!failing) LifecycleLog.SweepFailed(_logger, e.Message, _options.ExpirySweepInterval);
+                failing = true;
             }
         }
     }
@@ -89,11 +96,13 @@ internal sealed class TokenExpiry : BackgroundService
         try
         {
             await phase().ConfigureAwait(false);
+            _forbidden.Remove(attributes);
         }
         catch (DirectoryException e) when (e.Kind is DirectoryFailure.Forbidden or DirectoryFailure.InsufficientAccess)
         {
-            // Waiting cannot cure it: an Error that names what the rules must allow. The other phase still runs.
-            LifecycleLog.SweepForbidden(_logger, attributes, e.Message);
+            // Waiting cannot cure it: an Error that names what the rules must allow, once until the
+            // rules change (not every interval). The other phase still runs.
+            if (_forbidden.Add(attributes)) LifecycleLog.SweepForbidden(_logger, attributes, e.Message);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedSecretWorker.Contracts.Tokens;
@@ -31,7 +30,7 @@ public class Pkcs11TokenBenchmarks
     {
         var stack = StackEnvironment.Load();
         // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize; .NET's SetEnvironmentVariable does not reach it.
-        NativeSetEnv("SOFTHSM2_CONF", stack.Get("STACK_SOFTHSM2_CONF"));
+        NativeEnvironment.Set("SOFTHSM2_CONF", stack.Get("STACK_SOFTHSM2_CONF"));
         var key = IssuanceProtectionKey.FromFile(stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "STACK_ISSUANCE_PROTECTION_CERT");
         var options = new HsmOptions
         {
@@ -58,16 +57,4 @@ public class Pkcs11TokenBenchmarks
     /// <summary>The default passphrase from the HSM's C_GenerateRandom.</summary>
     [Benchmark]
     public ValueTask<byte[]> Passphrase() => _generator.GenerateAsync(CancellationToken.None);
-
-    private static void NativeSetEnv(string name, string value)
-    {
-        Environment.SetEnvironmentVariable(name, value);
-        if (!OperatingSystem.IsWindows() && SetEnv(name, value, 1) != 0)
-            throw new InvalidOperationException($"setenv({name}) failed.");
-    }
-
-#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code enabled for the project.
-    [DllImport("libc", EntryPoint = "setenv", SetLastError = true)]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-#pragma warning restore SYSLIB1054
 }

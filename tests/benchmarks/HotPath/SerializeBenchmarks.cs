@@ -12,8 +12,8 @@ namespace SharedSecretWorker.Benchmarks.HotPath;
 /// Serialize: a stored enrollment's delivery notice and result to UTF-8 JSON (MessageJson, the
 /// source-generated context with the relaxed encoder), and the publish envelope of each: the
 /// OutgoingMessage as BrokerMessagePublisher builds it, then the AMQP BasicProperties and headers as
-/// RabbitMqPublisher.PublishCoreAsync builds them. That last step is inline there, so it is copied
-/// here (keep the two alike); tracing is off (no listener), so no trace context is injected.
+/// RabbitMqPublisher.PropertiesOf builds them for every publish; tracing is off (no listener), so no
+/// trace context is injected.
 /// </summary>
 [MemoryDiagnoser]
 public class SerializeBenchmarks
@@ -85,23 +85,6 @@ public class SerializeBenchmarks
         return PropertiesOf(message);
     }
 
-    /// <summary>As RabbitMqPublisher.PublishCoreAsync, without the trace context.</summary>
-    private static BasicProperties PropertiesOf(OutgoingMessage message)
-    {
-        var properties = new BasicProperties
-        {
-            ContentType = message.ContentType,
-            DeliveryMode = DeliveryModes.Persistent,
-            MessageId = message.MessageId,
-            CorrelationId = message.CorrelationId,
-            ReplyTo = message.ReplyTo,
-            AppId = message.AppId,
-            Type = message.Type,
-            UserId = message.UserId,
-            Timestamp = new AmqpTimestamp((message.Timestamp ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds()),
-        };
-        if (message.Headers is { Count: > 0 })
-            properties.Headers = new Dictionary<string, object?>(message.Headers);
-        return properties;
-    }
+    /// <summary>The publisher's own properties builder, without a trace context.</summary>
+    private static BasicProperties PropertiesOf(OutgoingMessage message) => RabbitMqPublisher.PropertiesOf(message, activity: null);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using SharedSecretWorker.Contracts.Tokens;
 using SharedSecretWorker.Tests.Integration.Infrastructure;
@@ -52,7 +51,7 @@ internal sealed class TokensHarness : IHarness
         }
         var stack = StackEnvironment.Load(envPath);
         // SoftHSM2 reads SOFTHSM2_CONF with getenv in C_Initialize; .NET's SetEnvironmentVariable does not reach it.
-        NativeSetEnv("SOFTHSM2_CONF", stack.Get("STACK_SOFTHSM2_CONF"));
+        NativeEnvironment.Set("SOFTHSM2_CONF", stack.Get("STACK_SOFTHSM2_CONF"));
         var certificate = IssuanceProtectionKey.FromFile(stack.Get("STACK_ISSUANCE_PROTECTION_CERT"), "STACK_ISSUANCE_PROTECTION_CERT");
         var duration = TimeSpan.FromSeconds(seconds);
 
@@ -145,16 +144,4 @@ internal sealed class TokensHarness : IHarness
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-
-    private static void NativeSetEnv(string name, string value)
-    {
-        Environment.SetEnvironmentVariable(name, value);
-        if (!OperatingSystem.IsWindows() && SetEnv(name, value, 1) != 0)
-            throw new InvalidOperationException($"setenv({name}) failed.");
-    }
-
-#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code enabled for the project.
-    [DllImport("libc", EntryPoint = "setenv", SetLastError = true)]
-    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
-#pragma warning restore SYSLIB1054
 }

@@ -152,6 +152,23 @@ public sealed class TokenExpiryTests
         await Assert.ThrowsAsync<DirectoryException>(() => Sweeper().SweepAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_refusal_is_logged_once_until_a_sweep_gets_through_again()
+    {
+        var sweeper = Sweeper();
+        for (var i = 0; i < 3; i++)
+        {
+            _directory.FailNext(new DirectoryException(DirectoryFailure.Forbidden, "insufficient access (test)", FakeLifecycleDirectory.PeopleBase, 50));
+            await sweeper.SweepAsync(CancellationToken.None);
+        }
+        Assert.Single(_log.Of(LogEvents.ExpirySweepForbidden));
+
+        await sweeper.SweepAsync(CancellationToken.None);
+        _directory.FailNext(new DirectoryException(DirectoryFailure.Forbidden, "insufficient access again (test)", FakeLifecycleDirectory.PeopleBase, 50));
+        await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(2, _log.Of(LogEvents.ExpirySweepForbidden).Count());
+    }
+
     [Theory]
     [InlineData(0.0, 9)]
     [InlineData(0.5, 10)]
