@@ -37,6 +37,41 @@ internal static class CpuTime
     /// </summary>
     public static List<int> BrokerNodes() => FindAll("beam.smp", "rabbit boot") is { Count: > 0 } nodes ? nodes : FindAll("beam.smp");
 
+    /// <summary>
+    /// Context switches so far of every thread of <paramref name="processId"/> (voluntary: a thread
+    /// that blocked or waited, i.e. a wake-up; involuntary: preempted), from /proc/PID/task/*/status;
+    /// threads that have ended are not counted. 0 once the process is gone.
+    /// </summary>
+    public static long ContextSwitches(int processId)
+    {
+        long switches = 0;
+        try
+        {
+            foreach (var task in System.IO.Directory.EnumerateDirectories($"/proc/{processId}/task"))
+            {
+                try
+                {
+                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    {
+                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            switches += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return switches;
+    }
+
+    /// <summary>Context switches so far of all of <paramref name="processIds"/> together.</summary>
+    public static long ContextSwitches(IEnumerable<int> processIds) => processIds.Sum(ContextSwitches);
+
     /// <summary>CPU seconds used so far by all of <paramref name="processIds"/> together.</summary>
     public static double Seconds(IEnumerable<int> processIds) => processIds.Sum(Seconds);
 

@@ -305,6 +305,9 @@ internal sealed class LoadHarness : IHarness
         if (cpu[DirectoryProcess].Count == 0) Console.WriteLine("load: no ns-slapd process found: the directory's CPU reads 0");
         var cpuBefore = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
         var cpuAtRequests = cpuBefore;
+        // Wake-ups: each is a trip through the scheduler (docs/performance.md, "Where a request's CPU goes now").
+        var switchesBefore = cpu.ToDictionary(p => p.Key, p => CpuTime.ContextSwitches(p.Value));
+        var switchesAtRequests = switchesBefore;
         var workerCpuBefore = workers.Select(w => CpuTime.Seconds(w.Process.Id)).ToArray();
         var workerCpuAtRequests = workerCpuBefore;
         var clock = Stopwatch.StartNew();
@@ -337,6 +340,7 @@ internal sealed class LoadHarness : IHarness
                     atRequestsScrapes = scrapes;
                     rssAtRequests = rss;
                     cpuAtRequests = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
+                    switchesAtRequests = cpu.ToDictionary(p => p.Key, p => CpuTime.ContextSwitches(p.Value));
                     workerCpuAtRequests = workers.Select(w => CpuTime.Seconds(w.Process.Id)).ToArray();
                     loadAverageAtRequests = LoadAverage();
                 }
@@ -384,7 +388,8 @@ internal sealed class LoadHarness : IHarness
                 ? string.Create(CultureInfo.InvariantCulture, $"; {(seconds - cores * atRequests.TotalSeconds) * 1000 / doneAtRequests:0.00} ms net of its idle {cores:0.000} cores")
                 : "";
             breakdown.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{"CPU " + name,-48} {seconds * 1000 / doneAtRequests,7:0.00} ms per job ({seconds / atRequests.TotalSeconds:0.00} cores{net})"));
+                $"{"CPU " + name,-48} {seconds * 1000 / doneAtRequests,7:0.00} ms per job ({seconds / atRequests.TotalSeconds:0.00} cores{net}; " +
+                $"{(double)(switchesAtRequests[name] - switchesBefore[name]) / doneAtRequests:0.0} context switches per job)"));
         }
         var allCpu = cpu.Keys.Sum(name => cpuAtRequests[name] - cpuBefore[name]);
         breakdown.Add(string.Create(CultureInfo.InvariantCulture,

@@ -21,6 +21,7 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
     private readonly ILogger _logger;
     private readonly Pkcs11SessionPool _pool;
     private readonly SemaphoreSlim _probeLock = new(1, 1);
+    private readonly SoftwareWrapKeys _softwareWrapKeys = new();
     private volatile Pkcs11WrapMode _mode;
 
     public Pkcs11TokenEncryptor(HsmOptions options, KeyWrap keyWrap, IssuanceProtectionKey? fileKey, ILogger logger)
@@ -112,6 +113,7 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
     {
         _pool.Dispose();
         _probeLock.Dispose();
+        _softwareWrapKeys.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -180,7 +182,7 @@ internal sealed class Pkcs11TokenEncryptor : ITokenEncryptor
                 // does so now and then under concurrent load. Classified like any C_GetAttributeValue failure.
                 throw new Pkcs11Exception("C_GetAttributeValue", CKR.CKR_ATTRIBUTE_SENSITIVE);
             }
-            return (SessionKeyCrypto.WrapSessionKey(connection.Key, value, _keyWrap), ciphertext);
+            return (SessionKeyCrypto.WrapSessionKey(_softwareWrapKeys.For(connection.Key), value, _keyWrap), ciphertext);
         }
         finally
         {
