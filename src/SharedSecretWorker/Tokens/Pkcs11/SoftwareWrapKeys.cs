@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SharedSecretWorker.Common;
 
 namespace SharedSecretWorker.Tokens.Pkcs11;
