@@ -28,7 +28,10 @@ internal sealed class LoadHarness : IHarness
     private const int DefaultManualUsers = 20;
     private const int PublishWindow = 512;
     private const double MemoryTolerance = 0.20;
-    private const double TargetRatio = 0.8;
+    /// <summary>End to end, (b) over (a), on a machine shared by every process (issue 16).</summary>
+    private const double TargetRatio = 0.6;
+    /// <summary>The daemon's and the broker's CPU per job at most this share of the directory's (issue 16).</summary>
+    private const double CpuShareOfDirectoryTarget = 0.5;
     private static readonly int[] DefaultStreams = [4, 8];
     private static readonly TimeSpan ResultTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
@@ -300,7 +303,7 @@ internal sealed class LoadHarness : IHarness
             [DaemonProcesses(workers.Count)] = workers.Select(w => w.Process.Id).ToList(),
             [BrokerProcesses(CpuTime.BrokerNodes().Count)] = CpuTime.BrokerNodes(),
             [DirectoryProcess] = CpuTime.FindAll("ns-slapd"),
-            ["this harness"] = [Environment.ProcessId],
+            [HarnessProcess] = [Environment.ProcessId],
         };
         if (cpu[DirectoryProcess].Count == 0) Console.WriteLine("load: no ns-slapd process found: the directory's CPU reads 0");
         var cpuBefore = cpu.ToDictionary(p => p.Key, p => CpuTime.Seconds(p.Value));
@@ -394,6 +397,16 @@ internal sealed class LoadHarness : IHarness
         var allCpu = cpu.Keys.Sum(name => cpuAtRequests[name] - cpuBefore[name]);
         breakdown.Add(string.Create(CultureInfo.InvariantCulture,
             $"{"CPU of all these",-48} {allCpu * 1000 / doneAtRequests,7:0.00} ms per job ({allCpu / atRequests.TotalSeconds:0.00} cores)"));
+        // The issue's ratios: the worker and the broker against the directory they feed, the harness against the worker.
+        double Used(string name) => cpuAtRequests[name] - cpuBefore[name];
+        var daemonName = DaemonProcesses(workers.Count);
+        var brokerName = cpu.Keys.First(name => name.StartsWith("broker", StringComparison.Ordinal));
+        if (Used(DirectoryProcess) > 0 && Used(daemonName) > 0)
+        {
+            breakdown.Add(string.Create(CultureInfo.InvariantCulture,
+                $"CPU against the directory's: daemon {Used(daemonName) / Used(DirectoryProcess):0.00}, broker {Used(brokerName) / Used(DirectoryProcess):0.00} " +
+                $"(targets at most {CpuShareOfDirectoryTarget}); the harness against the daemon {Used(HarnessProcess) / Used(daemonName):0.00} (target below 1)"));
+        }
 
         var shares = new List<string>();
         if (workers.Count > 1)
@@ -448,6 +461,7 @@ internal sealed class LoadHarness : IHarness
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture)) / (1024 * 1024);
 
     private const string DirectoryProcess = "directory (ns-slapd)";
+    private const string HarnessProcess = "this harness";
 
     private const string ProcessingMetric = "shrtok_request_processing_duration_seconds";
 
