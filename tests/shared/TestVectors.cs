@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SharedSecretWorker.Tests.Shared;
 
 /// <summary>
-/// The test vectors (tests/shared/vectors, copied beside the test binaries as <c>vectors/</c>): tokens
+/// The test vectors (this repository's own vectors/ folder next to this file, copied beside the test binaries as <c>vectors/</c>): tokens
 /// made by an independent implementation of CMCSharedToken's format. Absent vectors fail the test;
 /// nothing is skipped.
 /// </summary>
@@ -44,6 +44,6 @@ internal static class TestVectors
         var folder = Path.Combine(AppContext.BaseDirectory, "vectors");
         if (File.Exists(Path.Combine(folder, "tokens.json"))) return folder;
         throw new InvalidOperationException(
-            $"The test vectors ({Path.Combine(folder, "tokens.json")}) are missing: the test project copies tests/shared/vectors there when it builds.");
+            $"The test vectors ({Path.Combine(folder, "tokens.json")}) are missing: the test project copies this repository's vectors folder (next to TestVectors.cs) there when it builds.");
     }
 }

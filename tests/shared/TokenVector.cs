@@ -2,7 +2,7 @@ using SharedSecretWorker.Contracts.Tokens;
 
 namespace SharedSecretWorker.Tests.Shared;
 
-/// <summary>One entry of tests/shared/vectors/tokens.json.</summary>
+/// <summary>One entry of tokens.json in the vectors folder beside this file (the repository's own copy).</summary>
 internal sealed record TokenVector(string Name, string KeyWrapName, string Passphrase, string Token, string TokenMultiLine)
 {
     public KeyWrap KeyWrap => KeyWrapName switch

@@ -298,10 +298,13 @@ internal sealed class LoadHarness : IHarness
         await Task.WhenAll(workers.Select(w => w.Process.WaitUntilConsumingAsync()));
         var before = await ScrapeAllAsync(http, workers, cancellationToken);
         // Every worker process, every node of the broker cluster (each its own beam.smp), the directory.
+        var brokerNodes = CpuTime.BrokerNodes();
+        var daemonName = DaemonProcesses(workers.Count);
+        var brokerName = BrokerProcesses(brokerNodes.Count);
         var cpu = new Dictionary<string, List<int>>(StringComparer.Ordinal)
         {
-            [DaemonProcesses(workers.Count)] = workers.Select(w => w.Process.Id).ToList(),
-            [BrokerProcesses(CpuTime.BrokerNodes().Count)] = CpuTime.BrokerNodes(),
+            [daemonName] = workers.Select(w => w.Process.Id).ToList(),
+            [brokerName] = brokerNodes,
             [DirectoryProcess] = CpuTime.FindAll("ns-slapd"),
             [HarnessProcess] = [Environment.ProcessId],
         };
@@ -383,24 +386,23 @@ internal sealed class LoadHarness : IHarness
         var processing = ScrapedHistogram.Read(atRequestsAll, ProcessingMetric).Since(ScrapedHistogram.Read(beforeAll, ProcessingMetric));
         // Everything "per job" is divided by the results counted at that reading (a few past N).
         var breakdown = Breakdown(beforeAll, atRequestsAll, doneAtRequests);
-        var directoryCpuMs = (cpuAtRequests[DirectoryProcess] - cpuBefore[DirectoryProcess]) * 1000 / doneAtRequests;
+        // CPU seconds each process used over the first N requests.
+        double Used(string name) => cpuAtRequests[name] - cpuBefore[name];
+        var directoryCpuMs = Used(DirectoryProcess) * 1000 / doneAtRequests;
         foreach (var (name, _) in cpu)
         {
-            var seconds = cpuAtRequests[name] - cpuBefore[name];
-            var net = idle.TryGetValue(name == DirectoryProcess ? DirectoryProcess : name.StartsWith("broker", StringComparison.Ordinal) ? BrokerIdle : "", out var cores)
+            var seconds = Used(name);
+            var net = idle.TryGetValue(name == DirectoryProcess ? DirectoryProcess : name == brokerName ? BrokerIdle : "", out var cores)
                 ? string.Create(CultureInfo.InvariantCulture, $"; {(seconds - cores * atRequests.TotalSeconds) * 1000 / doneAtRequests:0.00} ms net of its idle {cores:0.000} cores")
                 : "";
             breakdown.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{"CPU " + name,-48} {seconds * 1000 / doneAtRequests,7:0.00} ms per job ({seconds / atRequests.TotalSeconds:0.00} cores{net}; " +
                 $"{(double)(switchesAtRequests[name] - switchesBefore[name]) / doneAtRequests:0.0} context switches per job)"));
         }
-        var allCpu = cpu.Keys.Sum(name => cpuAtRequests[name] - cpuBefore[name]);
+        var allCpu = cpu.Keys.Sum(Used);
         breakdown.Add(string.Create(CultureInfo.InvariantCulture,
             $"{"CPU of all these",-48} {allCpu * 1000 / doneAtRequests,7:0.00} ms per job ({allCpu / atRequests.TotalSeconds:0.00} cores)"));
         // The issue's ratios: the worker and the broker against the directory they feed, the harness against the worker.
-        double Used(string name) => cpuAtRequests[name] - cpuBefore[name];
-        var daemonName = DaemonProcesses(workers.Count);
-        var brokerName = cpu.Keys.First(name => name.StartsWith("broker", StringComparison.Ordinal));
         if (Used(DirectoryProcess) > 0 && Used(daemonName) > 0)
         {
             breakdown.Add(string.Create(CultureInfo.InvariantCulture,

@@ -16,7 +16,6 @@ namespace SharedSecretWorker.Tests.Integration.Audit;
 /// </summary>
 public sealed class AuditTrailTests(AuditScenario scenario) : IClassFixture<AuditScenario>
 {
-    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
 
     [Fact]
     public async Task The_worker_declares_a_replicated_stream_bound_to_every_result()
@@ -104,7 +103,7 @@ public sealed class AuditTrailTests(AuditScenario scenario) : IClassFixture<Audi
     [Fact]
     public async Task Shrtok_audit_prints_a_table_by_default()
     {
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "audit", "--request-id", scenario.FirstEnrollment], environment: scenario.ShrTokEnvironment());
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "audit", "--request-id", scenario.FirstEnrollment], environment: scenario.ShrTokEnvironment());
         Assert.True(run.ExitCode == 0, run.Error);
         var lines = run.OutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("TIME (UTC)", lines[0], StringComparison.Ordinal);
@@ -142,7 +141,7 @@ public sealed class AuditTrailTests(AuditScenario scenario) : IClassFixture<Audi
 
     private async Task<IReadOnlyList<JsonElement>> AuditJsonAsync(params string[] filters)
     {
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "audit", "--json", .. filters], environment: scenario.ShrTokEnvironment());
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "audit", "--json", .. filters], environment: scenario.ShrTokEnvironment());
         Assert.True(run.ExitCode == 0, run.Error);
         return run.OutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
     }

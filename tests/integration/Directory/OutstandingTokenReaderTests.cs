@@ -18,7 +18,6 @@ namespace SharedSecretWorker.Tests.Integration.Directory;
 [Collection(SharedSecretWorker.Tests.Integration.Lifecycle.TokenLifecycleCollection.Name)]
 public sealed class OutstandingTokenReaderTests : IDisposable
 {
-    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
 
     private readonly DirectoryTestBed _bed = new();
 
@@ -89,7 +88,7 @@ public sealed class OutstandingTokenReaderTests : IDisposable
         WriteEnrollment(dn, token, metadata);
         var environment = new Dictionary<string, string>(_bed.Stack.WorkerEnvironment());
 
-        var json = await ProcessRun.RunAsync("dotnet", [ShrTok, "tokens", "--json", "--expiring-within", "1h"], environment: environment);
+        var json = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "tokens", "--json", "--expiring-within", "1h"], environment: environment);
         Assert.True(json.ExitCode == 0, json.Error);
         var line = Assert.Single(json.OutText.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains(uid, StringComparison.Ordinal));
         using (var document = JsonDocument.Parse(line))
@@ -102,11 +101,11 @@ public sealed class OutstandingTokenReaderTests : IDisposable
         }
         Assert.DoesNotContain(token, json.OutText, StringComparison.Ordinal);
 
-        var notYet = await ProcessRun.RunAsync("dotnet", [ShrTok, "tokens", "--json", "--expiring-within", "10m"], environment: environment);
+        var notYet = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "tokens", "--json", "--expiring-within", "10m"], environment: environment);
         Assert.True(notYet.ExitCode == 0, notYet.Error);
         Assert.DoesNotContain(uid, notYet.OutText, StringComparison.Ordinal);
 
-        var table = await ProcessRun.RunAsync("dotnet", [ShrTok, "tokens", "--older-than", "1h"], environment: environment);
+        var table = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "tokens", "--older-than", "1h"], environment: environment);
         Assert.True(table.ExitCode == 0, table.Error);
         Assert.StartsWith("KIND", table.OutText, StringComparison.Ordinal);
         var row = Assert.Single(table.OutText.Split('\n'), l => l.Contains(uid, StringComparison.Ordinal));
@@ -114,7 +113,7 @@ public sealed class OutstandingTokenReaderTests : IDisposable
         Assert.Contains("2h 00m", row, StringComparison.Ordinal);
         Assert.Contains("token(s);", table.OutText, StringComparison.Ordinal);
 
-        var bad = await ProcessRun.RunAsync("dotnet", [ShrTok, "tokens", "--older-than", "two days"], environment: environment);
+        var bad = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "tokens", "--older-than", "two days"], environment: environment);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--older-than 'two days'", bad.Error, StringComparison.Ordinal);
     }

@@ -27,13 +27,12 @@ public sealed class TokenExpiryTests : IAsyncLifetime
     // With its audit stream: the issue asks that shrtok audit show every issue, consumption and expiry, once.
     public async Task InitializeAsync() => _worker = await WorkerUnderTest.StartAsync(LifecycleSettings("00:00:03"), auditStream: true);
 
-    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
 
     /// <summary><c>shrtok audit</c>'s table (the built binary, as an operator runs it) for this worker's stream.</summary>
     private async Task<string[]> AuditRowsAsync()
     {
         var environment = new Dictionary<string, string>(_stack.WorkerEnvironment()) { ["Topology__AuditStream"] = _worker.AuditStream };
-        var run = await SharedSecretWorker.Tests.Shared.ProcessRun.RunAsync("dotnet", [ShrTok, "audit"], environment: environment);
+        var run = await SharedSecretWorker.Tests.Shared.ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "audit"], environment: environment);
         Assert.True(run.ExitCode == 0, run.Error);
         return run.OutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }

@@ -17,7 +17,6 @@ namespace SharedSecretWorker.Tests.Integration.Reissuing;
 /// </summary>
 public sealed class ReissueTests : IAsyncLifetime
 {
-    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
 
     private readonly DirectoryTestBed _bed = new();
     private readonly string _folder = System.IO.Directory.CreateTempSubdirectory("shrtok-reissue-it-").FullName;
@@ -78,7 +77,7 @@ public sealed class ReissueTests : IAsyncLifetime
         var noMail = Person(null, tokens[2], fingerprint);
         var otherKey = Person("other@example.com", tokens[3], new string('7', 64));
 
-        var dry = await ProcessRun.RunAsync("dotnet", [ShrTok, "reissue", "--wrapped-to", old, "--channel", "email", "--dry-run"], environment: Environment());
+        var dry = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "reissue", "--wrapped-to", old, "--channel", "email", "--dry-run"], environment: Environment());
         Assert.True(dry.ExitCode == 0, dry.Output);
         Assert.Contains("2 enrollment and 0 revocation token(s)", dry.OutText, StringComparison.Ordinal);
         Assert.Contains($"skipped enrollment {noMail}: ", dry.OutText, StringComparison.Ordinal);
@@ -87,7 +86,7 @@ public sealed class ReissueTests : IAsyncLifetime
         Assert.Equal(tokens[0], Assert.Single(_bed.Values(PersonDn(first), "shrTok")));
 
         var report = Path.Combine(_folder, "report.csv");
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "reissue", "--wrapped-to", old, "--channel", "email", "--batch-id", "reissue-it-" + first[^8..],
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "reissue", "--wrapped-to", old, "--channel", "email", "--batch-id", "reissue-it-" + first[^8..],
             "--wait", "--report", report], environment: Environment(), timeout: TimeSpan.FromMinutes(3));
         // One holder had no address: the run says so and exits 1, the others are reissued.
         Assert.True(run.ExitCode == 1, run.Output);
@@ -120,7 +119,7 @@ public sealed class ReissueTests : IAsyncLifetime
         var old = OldCertificate(out var fingerprint);
         var uid = Person("still@example.com", DirectoryTestBed.NewToken(), fingerprint);
 
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "reissue", "--wrapped-to", old, "--channel", "email"],
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "reissue", "--wrapped-to", old, "--channel", "email"],
             environment: Environment(("Token__IssuanceProtectionCertificateFile", old)));
 
         Assert.Equal(2, run.ExitCode);

@@ -9,7 +9,6 @@ namespace SharedSecretWorker.Tests.Integration.Tokens;
 [Collection(HsmCollection.Name)]
 public sealed class ShrTokBinaryTests
 {
-    private static string ShrTok => Path.Combine(AppContext.BaseDirectory, "shrtok.dll");
 
     public static TheoryData<string> Names() => TestVectors.Names();
 
@@ -24,7 +23,7 @@ public sealed class ShrTokBinaryTests
 
         foreach (var token in new[] { vector.Token, "@" + file })
         {
-            var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "decrypt", "--key", TestVectors.PrivateKeyFile, .. wrap, token]);
+            var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "decrypt", "--key", TestVectors.PrivateKeyFile, .. wrap, token]);
             Assert.True(run.ExitCode == 0, run.Error);
             // The passphrase's UTF-8 bytes exactly, non-ASCII vectors included, then a newline.
             Assert.Equal(Encoding.UTF8.GetBytes(vector.Passphrase + "\n"), run.Out);
@@ -38,7 +37,7 @@ public sealed class ShrTokBinaryTests
         environment["Token__KeyWrap"] = "Pkcs1";
         using var folder = new TempFolder();
 
-        var made = await ProcessRun.RunAsync("dotnet", [ShrTok, "token"], "Piped.Passphrase-7\n"u8.ToArray(), environment);
+        var made = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "token"], "Piped.Passphrase-7\n"u8.ToArray(), environment);
 
         Assert.True(made.ExitCode == 0, made.Error);
         var text = made.OutText;
@@ -59,13 +58,13 @@ public sealed class ShrTokBinaryTests
         var environment = new Dictionary<string, string>(StackEnvironment.Load().WorkerEnvironment());
         environment["Token__KeyWrap"] = "Pkcs1";
 
-        var refused = await ProcessRun.RunAsync("dotnet", [ShrTok, "token", "--oaep", "--generate"], environment: environment);
+        var refused = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "token", "--oaep", "--generate"], environment: environment);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Hsm:AllowSoftwareKeyWrap", refused.Error, StringComparison.Ordinal);
         Assert.Empty(refused.Out);
 
         environment["Hsm__AllowSoftwareKeyWrap"] = "true";
-        var made = await ProcessRun.RunAsync("dotnet", [ShrTok, "token", "--oaep", "--generate"], environment: environment);
+        var made = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "token", "--oaep", "--generate"], environment: environment);
         Assert.True(made.ExitCode == 0, made.Error);
         Assert.Contains("warn", made.Error, StringComparison.Ordinal);
         // The console logger writes on its own thread: find the passphrase by its heading, not by position.
@@ -79,7 +78,7 @@ public sealed class ShrTokBinaryTests
     [Fact]
     public async Task A_non_ascii_passphrase_on_standard_input_exits_2()
     {
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "token", "--cert", StackHsm.CertificateFile], "pässword\n"u8.ToArray());
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "token", "--cert", StackHsm.CertificateFile], "pässword\n"u8.ToArray());
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("not printable ASCII", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Out);
@@ -88,7 +87,7 @@ public sealed class ShrTokBinaryTests
     [Fact]
     public async Task Decrypt_with_the_wrong_key_exits_1()
     {
-        var run = await ProcessRun.RunAsync("dotnet", [ShrTok, "decrypt", "--key", StackHsm.PrivateKeyFile, TestVectors.Get("ascii-pkcs1").Token]);
+        var run = await ProcessRun.RunAsync("dotnet", [ShrTokBinary.Path, "decrypt", "--key", StackHsm.PrivateKeyFile, TestVectors.Get("ascii-pkcs1").Token]);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("wrong key", run.Error, StringComparison.Ordinal);
     }
